@@ -1,0 +1,1 @@
+"""planbot assistant and its channels (CLI, HTTP API, Telegram, Zalo)."""

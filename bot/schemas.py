@@ -1,0 +1,34 @@
+"""The one answer object every channel (CLI, HTTP, Telegram, Zalo) receives."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Intent = Literal["owner_deadline", "indicator", "list", "guidance", "not_found"]
+
+NOT_FOUND_TEXT = "Không tìm thấy thông tin này trong các kế hoạch hiện có."
+
+
+class Citation(BaseModel):
+    """Where a fact or clause comes from, with the exact clean source text."""
+
+    document: str = Field(description="corpus file name, e.g. 003_10c6ec8ef8560783.txt")
+    title: str = Field(description="short name of the plan, e.g. Kế hoạch 402/KH-UBND")
+    location: str = Field(description="e.g. Phụ lục 2, mục I.4, nhiệm vụ 2")
+    quote: str = Field(description="exact clean source text")
+    record_id: str | None = None
+    clause_id: str | None = None
+
+
+class Answer(BaseModel):
+    """Answer to one question: intent, ready-to-show Vietnamese text, facts and citations."""
+
+    question: str = ""
+    intent: Intent
+    answer: str
+    facts: list[dict[str, Any]] = Field(default_factory=list)  # records as in `planbot tasks --json`
+    citations: list[Citation] = Field(default_factory=list)
+    confidence: float = 0.0
+    suggestions: list[str] = Field(default_factory=list)  # closest items when not found

@@ -1,0 +1,1 @@
+"""planbot knowledge base: parse plans, normalise, store, index, search."""
