@@ -1,0 +1,80 @@
+"""API-key check (constant time) and the ASGI guard for `/v1`; keys are never logged."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from bot.api_errors import error_response
+from bot.ratelimit import RateLimiter
+
+
+def _digest(value: str) -> bytes:
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).digest()
+
+
+def key_label(key: str) -> str:
+    """Short non-reversible label for logs and rate-limit buckets, e.g. `key:3fa2c1d0`."""
+    return "key:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+class KeyChecker:
+    """Match a presented `X-API-Key` against the configured keys without timing leaks."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self._entries = [(_digest(k), key_label(k)) for k in keys]
+
+    @property
+    def configured(self) -> bool:
+        return bool(self._entries)
+
+    def match(self, presented: str | None) -> str | None:
+        """Label of the matching key, or None. Compares every key (no early exit)."""
+        if not presented:
+            return None
+        candidate = _digest(presented)
+        found: str | None = None
+        for digest, label in self._entries:
+            if hmac.compare_digest(candidate, digest) and found is None:
+                found = label
+        return found
+
+
+class ApiKeyMiddleware:
+    """Guard `prefix` paths before anything reads the body: 401 without a valid key, 429 over
+    the per-key limit. The key's label goes to `scope["state"]["client_label"]`."""
+
+    def __init__(
+        self, app: ASGIApp, checker: KeyChecker, limiter: RateLimiter, prefix: str
+    ) -> None:
+        self.app = app
+        self.checker = checker
+        self.limiter = limiter
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not (
+            path == self.prefix or path.startswith(self.prefix + "/")
+        ):
+            await self.app(scope, receive, send)
+            return
+        presented = None
+        for name, value in scope.get("headers", []):
+            if name == b"x-api-key":
+                presented = value.decode("latin-1")
+                break
+        label = self.checker.match(presented)
+        if label is None:
+            response = error_response(401, headers={"WWW-Authenticate": "X-API-Key"})
+            await response(scope, receive, send)
+            return
+        scope.setdefault("state", {})["client_label"] = label
+        decision = self.limiter.acquire(label)
+        if not decision.allowed:
+            response = error_response(429, headers={"Retry-After": decision.retry_after_header})
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

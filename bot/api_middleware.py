@@ -1,0 +1,98 @@
+"""ASGI middleware: request-body size limit (413) and one JSON access-log line per request."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.api_errors import ApiError, error_response
+
+access_log = logging.getLogger("planbot.access")
+
+
+class BodyLimitMiddleware:
+    """Reject bodies over `max_bytes`: by Content-Length up front, and while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = _content_length(scope)
+        if length is not None and length > self.max_bytes:
+            response = error_response(413, headers={"Connection": "close"})
+            await response(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise ApiError(413, headers={"Connection": "close"})
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    """Parsed Content-Length header; an unparsable value counts as too large."""
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 1 << 62
+    return None
+
+
+class AccessLogMiddleware:
+    """Log method, path, status, latency and (if set by the endpoint) question length and
+    intent as one JSON line. Headers and query strings are never logged (keys live there)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = uuid.uuid4().hex[:12]
+        state: dict[str, Any] = scope.setdefault("state", {})
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            line = {
+                "event": "http_request",
+                "request_id": request_id,
+                "method": scope.get("method"),
+                "path": scope.get("path"),
+                "status": status,
+                "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+                "question_len": state.get("question_len"),
+                "intent": state.get("intent"),
+                "client": state.get("client_label"),
+            }
+            access_log.info(json.dumps(line, ensure_ascii=False))

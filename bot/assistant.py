@@ -1,0 +1,314 @@
+"""The assistant: read a question, query the knowledge base, compose one cited Answer."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot import compose
+from bot.grounding import (
+    Vocabulary,
+    build_vocabulary,
+    content_tokens,
+    coverage,
+    tokens,
+    unknown_places,
+    unseen_terms,
+)
+from bot.intent import QuestionFrame, read_question
+from bot.schemas import Answer, Citation
+from retrieval.kb import KnowledgeBase, RecordFilter, RecordView
+from retrieval.models import Clause, Document
+from retrieval.passages import Passage, build_passages, is_clause_id
+from retrieval.search_index import load_searcher
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000  # longer input is read up to here; the API rejects far longer bodies
+SEARCH_DEPTH = 30
+RERANK_DEPTH = 12
+
+# Calibrated on shared/eval/dev.jsonl (see docs/retrieval.md): below these the answer is "not found".
+MIN_RECORD_COVERAGE = 0.34
+MIN_CLAUSE_COVERAGE = 0.30
+
+HELP_TEXT = (
+    "Bạn hãy đặt câu hỏi về các kế hoạch chuyển đổi số, ví dụ:\n"
+    "• Ai chủ trì triển khai hệ thống SOC, hạn khi nào?\n"
+    "• Sở Nội vụ chủ trì những nhiệm vụ nào trong Kế hoạch 402?\n"
+    "• Chỉ tiêu tỷ lệ DVCTT phát sinh hồ sơ năm 2025 là bao nhiêu?\n"
+    "• Tổ công nghệ số cộng đồng phải làm gì?"
+)
+_NUMBER = re.compile(r"\d")
+
+
+@dataclass
+class Candidate:
+    """A search hit with its passage and the scores used to pick the answer."""
+
+    passage: Passage
+    rank: int
+    fused: float
+    cover: float
+
+    @property
+    def score(self) -> float:
+        return self.cover + 0.15 / (1 + self.rank)
+
+
+class Assistant:
+    """Answers questions from one knowledge base build; safe to share across threads."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        searcher: Any,
+        passages: list[Passage],
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.kb = kb
+        self.searcher = searcher
+        self.passages = {p.id: p for p in passages}
+        self.vocab: Vocabulary = build_vocabulary(p.text for p in passages)
+        self.today = today
+        self.documents: list[Document] = kb.documents()
+        self._docs_by_id = {d.id: d for d in self.documents}
+        self._views: dict[str, RecordView] = {v.record.id: v for v in kb.iter_records()}
+        self._clauses: dict[str, Clause] = {c.id: c for c in kb.clauses()}
+        self._ids_by_doc: dict[str, set[str]] = {}
+        for p in passages:
+            self._ids_by_doc.setdefault(p.document, set()).add(p.id)
+
+    @classmethod
+    def from_index(cls, index_dir: Path | str, embedder_spec: str | None = None) -> Assistant:
+        """Load the knowledge base and search indexes built by `planbot index`."""
+        index_dir = Path(index_dir)
+        kb = KnowledgeBase(index_dir / "kb.sqlite")
+        records = [v.record for v in kb.iter_records()]
+        passages = build_passages(records, kb.clauses())
+        searcher = load_searcher(index_dir, passages, embedder_spec)
+        return cls(kb, searcher, passages)
+
+    @property
+    def build_id(self) -> str:
+        """Identifies the knowledge-base build this assistant answers from."""
+        return str(self.kb.build_info().get("corpus_hash", ""))
+
+    # -- entry point --------------------------------------------------------------------------------
+    def ask(self, question: str) -> Answer:
+        """Answer one question; never raises for any input."""
+        text = (question or "").strip()[:MAX_QUESTION_CHARS]
+        try:
+            return self._ask(text)
+        except Exception:  # noqa: BLE001 - a bad question must get a reply, never a crash
+            log.exception("ask failed")
+            return Answer(
+                question=text,
+                intent="not_found",
+                answer=compose.not_found_answer("Đã có lỗi khi xử lý câu hỏi.", []),
+            )
+
+    def _ask(self, text: str) -> Answer:
+        if not content_tokens(text):
+            return Answer(question=text, intent="not_found", answer=HELP_TEXT)
+        frame = read_question(text, self.documents, self.kb.directory.find_in_text)
+        places = unknown_places(text, self.vocab)
+        if places:
+            reason = f"Các kế hoạch hiện có không nhắc đến {', '.join(places)}."
+            return self._not_found(frame, reason)
+        if frame.wants_list and (frame.agencies or frame.period):
+            listed = self._list(frame)
+            if listed is not None:
+                return listed
+        candidates = self._search(frame)
+        if not candidates:
+            return self._not_found(frame, None)
+        return self._answer_from(frame, candidates)
+
+    # -- search and choice --------------------------------------------------------------------------
+    def _allowed(self, frame: QuestionFrame) -> set[str] | None:
+        if not frame.documents:
+            return None
+        allowed: set[str] = set()
+        for doc_id in frame.documents:
+            allowed |= self._ids_by_doc.get(doc_id, set())
+        return allowed
+
+    def _search(self, frame: QuestionFrame) -> list[Candidate]:
+        hits = self.searcher.search(frame.text, k=SEARCH_DEPTH, allowed=self._allowed(frame))
+        out: list[Candidate] = []
+        for rank, hit in enumerate(hits):
+            passage = self.passages.get(hit.id)
+            if passage is None:
+                continue
+            cover = coverage(frame.text, passage.text, self.vocab) if rank < RERANK_DEPTH else 0.0
+            out.append(Candidate(passage, rank, hit.score, cover))
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    def _answer_from(self, frame: QuestionFrame, candidates: list[Candidate]) -> Answer:
+        records = [c for c in candidates if not is_clause_id(c.passage.id)]
+        clauses = [c for c in candidates if is_clause_id(c.passage.id)]
+        best_record = records[0] if records else None
+        best_clause = clauses[0] if clauses else None
+        record_leads = best_record is not None and (
+            best_clause is None or best_record.score >= best_clause.score - 0.05
+        )
+        if best_record is not None and best_record.passage.kind == "indicator":
+            if frame.wants_indicator or frame.wants_quantity or record_leads:
+                if best_record.cover >= MIN_RECORD_COVERAGE:
+                    return self._record_answer(frame, best_record, records, "indicator")
+        if best_record is not None and best_record.passage.kind != "indicator":
+            wants_record = frame.wants_owner and not frame.wants_guidance
+            if (wants_record or record_leads) and best_record.cover >= MIN_RECORD_COVERAGE:
+                return self._record_answer(frame, best_record, records, "owner_deadline")
+        if best_clause is not None and best_clause.cover >= MIN_CLAUSE_COVERAGE:
+            if frame.wants_quantity and not any(
+                _NUMBER.search(c.passage.text) for c in clauses[:3]
+            ):
+                return self._not_found(frame, None, candidates)
+            return self._guidance(frame, clauses)
+        return self._not_found(frame, None, candidates)
+
+    def _record_answer(
+        self, frame: QuestionFrame, best: Candidate, records: list[Candidate], intent: str
+    ) -> Answer:
+        view = self._views[best.passage.id]
+        fact = self.kb.record_json(view)
+        display = self.kb.directory.display
+        if intent == "indicator":
+            text = compose.indicator_answer(fact, display)
+        else:
+            text = compose.owner_deadline_answer(fact, display, self.today())
+        others = [
+            self.kb.record_json(self._views[c.passage.id])
+            for c in records[1:3]
+            if c.passage.id in self._views and c.cover >= MIN_RECORD_COVERAGE
+        ]
+        facts = [fact, *others]
+        return Answer(
+            question=frame.text,
+            intent=intent,  # type: ignore[arg-type]
+            answer=text,
+            facts=facts,
+            citations=[Citation(**f["citation"], record_id=f["id"]) for f in facts],
+            confidence=round(min(1.0, best.cover), 3),
+        )
+
+    def _guidance(self, frame: QuestionFrame, clauses: list[Candidate]) -> Answer:
+        chosen = [c for c in clauses[:3] if c.cover >= MIN_CLAUSE_COVERAGE * 0.75] or clauses[:1]
+        citations = []
+        for c in chosen:
+            clause = self._clauses.get(c.passage.id)
+            if clause is None:
+                continue
+            cj = self.kb.clause_json(clause)
+            citations.append(Citation(**cj["citation"], clause_id=clause.id))
+        return Answer(
+            question=frame.text,
+            intent="guidance",
+            answer=compose.guidance_answer([c.model_dump() for c in citations]),
+            citations=citations,
+            confidence=round(min(1.0, chosen[0].cover), 3),
+        )
+
+    # -- lists ----------------------------------------------------------------------------------------
+    def _list(self, frame: QuestionFrame) -> Answer | None:
+        kind = _list_kind(frame)
+        views: dict[str, RecordView] = {}
+        document = frame.documents[0] if len(frame.documents) == 1 else None
+        agencies = frame.agencies or [None]
+        for agency in agencies:
+            f = RecordFilter(document=document, kind=kind, due=frame.period)
+            if agency is not None:
+                if frame.role == "coordinating":
+                    f.coordinating = agency
+                elif frame.role == "lead":
+                    f.lead = agency
+                else:
+                    f.agency = agency
+            for v in self.kb.records(f):
+                views.setdefault(v.record.id, v)
+        found = list(views.values())
+        printed = [v for v in found if not v.inherited]
+        found = printed or found
+        found = self._topic_filter(frame, found)
+        if not found:
+            return None
+        facts = [self.kb.record_json(v) for v in found]
+        heading = _list_heading(frame, kind, len(facts), self._docs_by_id)
+        return Answer(
+            question=frame.text,
+            intent="list",
+            answer=compose.list_answer(facts, heading, self.kb.directory.display, self.today()),
+            facts=facts,
+            citations=[Citation(**f["citation"], record_id=f["id"]) for f in facts],
+            confidence=1.0,
+        )
+
+    def _topic_filter(self, frame: QuestionFrame, views: list[RecordView]) -> list[RecordView]:
+        """Keep rows of the sections a distinctive topic in the question names ("nhân lực số")."""
+        if len(views) < 2:
+            return views
+        named = set(tokens(" ".join(frame.agencies)))
+        toks = [t for t in content_tokens(frame.text) if t not in named]
+        limit = 0.03 * max(1, self.vocab.n_passages)
+        topics = [
+            f"{a} {b}"
+            for a, b in zip(toks, toks[1:], strict=False)
+            if 0 < self.vocab.bigram_df[f"{a} {b}"] <= limit
+        ]
+        for topic in topics:
+            kept = [v for v in views if topic in " ".join(tokens(v.record.section))]
+            if kept and len(kept) < len(views):
+                return kept
+        return views
+
+    # -- not found ------------------------------------------------------------------------------------
+    def _not_found(
+        self, frame: QuestionFrame, reason: str | None, candidates: list[Candidate] | None = None
+    ) -> Answer:
+        suggestions = []
+        for c in (candidates or [])[:3]:
+            suggestions.append(compose.shorten(c.passage.text, 140))
+        if reason is None and unseen_terms(frame.text, self.vocab):
+            reason = "Các kế hoạch không có nội dung về: " + ", ".join(
+                unseen_terms(frame.text, self.vocab)[:3]
+            ) + "."
+        return Answer(
+            question=frame.text,
+            intent="not_found",
+            answer=compose.not_found_answer(reason, suggestions),
+            suggestions=suggestions,
+        )
+
+
+def _list_kind(frame: QuestionFrame) -> str | None:
+    """The record kind a list question asks for, when it names exactly one."""
+    if len(frame.kinds) == 1:
+        return frame.kinds[0]
+    if "indicator" in frame.kinds:
+        return "indicator"
+    return None
+
+
+def _list_heading(
+    frame: QuestionFrame, kind: str | None, count: int, docs: dict[str, Document]
+) -> str:
+    noun = {"task": "nhiệm vụ", "model": "mô hình", "indicator": "chỉ tiêu"}.get(kind or "", "mục")
+    who = ", ".join(frame.agencies)
+    where = ", ".join(docs[d].short_name for d in frame.documents if d in docs)
+    parts = [f"Có {count} {noun}"]
+    if who:
+        role = {"lead": "do", "coordinating": "có phối hợp của"}.get(frame.role, "liên quan đến")
+        parts.append(f"{role} {who}" + (" chủ trì/đầu mối" if frame.role == "lead" else ""))
+    if frame.period is not None and frame.period.raw:
+        parts.append(f"có thời hạn trong {frame.period.raw}")
+    if where:
+        parts.append(f"trong {where}")
+    return " ".join(parts) + ":"

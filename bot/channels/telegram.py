@@ -1,0 +1,441 @@
+"""Telegram channel: PTB v22 Application fed by a FastAPI webhook (or long polling for local use)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import secrets
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMode
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.channels import listing
+from bot.channels.access import AccessPolicy, RateLimiterLike
+from bot.channels.config import ChatConfig, TelegramConfig
+from bot.channels.formatting import citations_telegram, telegram_messages
+from bot.channels.retry import backoff, retry_call
+from bot.channels.service import (
+    LRU,
+    ChannelRouter,
+    ChatReply,
+    ChatService,
+    Deduper,
+    ProviderLike,
+    QueryLogLike,
+)
+from bot.schemas import Citation
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ALLOWED_UPDATES = ["message", "callback_query"]
+SOURCE_PREFIX = "src:"
+SOURCE_BUTTON = "Xem nguồn"
+SOURCE_EXPIRED = "Nguồn của câu trả lời này không còn lưu. Anh/chị vui lòng hỏi lại."
+MAX_BODY_BYTES = 1_000_000
+
+HELP_TEXT = """Xin chào! Tôi là trợ lý tra cứu các kế hoạch chuyển đổi số.
+Tôi trả lời chính xác: cơ quan chủ trì, cơ quan phối hợp, lãnh đạo chỉ đạo, thời hạn hoàn thành, chỉ tiêu và nội dung hướng dẫn — luôn kèm nguồn trích dẫn.
+
+Anh/chị cứ gõ câu hỏi, ví dụ:
+• Ai chủ trì xây dựng Trung tâm giám sát an toàn thông tin (SOC)? Hạn khi nào?
+• Chỉ tiêu tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến năm 2025 là bao nhiêu?
+• Cấp xã cần làm gì để thành lập tổ công nghệ số cộng đồng?
+
+Lệnh:
+/nhiemvu <cơ quan> — các nhiệm vụ của một cơ quan, ví dụ: /nhiemvu Sở Nội vụ
+/han <quý> — các nhiệm vụ đến hạn trong kỳ, ví dụ: /han Q4/2025 hoặc /han quý IV năm 2025
+/help — xem lại hướng dẫn này
+
+Bấm “Xem nguồn” dưới câu trả lời để xem nguyên văn điều khoản được trích dẫn.
+Trong nhóm, hãy nhắc tên bot (@tên_bot) hoặc dùng lệnh để hỏi."""
+
+
+def _telegram_retry_wait(exc: BaseException, attempt_hint: list[int]) -> float | None:
+    """Seconds to wait before retrying a Bot API call, or None when retrying cannot help."""
+    if isinstance(exc, RetryAfter):
+        period = getattr(exc, "_retry_after", None)
+        if period is not None and hasattr(period, "total_seconds"):
+            return float(period.total_seconds())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = exc.retry_after
+        return float(value.total_seconds() if hasattr(value, "total_seconds") else value)
+    if isinstance(exc, BadRequest | Forbidden | InvalidToken):
+        return None
+    if isinstance(exc, NetworkError):  # includes TimedOut
+        attempt_hint[0] += 1
+        return backoff(attempt_hint[0])
+    return None
+
+
+async def tg_call(call: Callable[[], Awaitable[T]], what: str, attempts: int = 4) -> T | None:
+    """Call the Bot API with retries on 429 (RetryAfter), timeouts and network errors."""
+    counter = [0]
+    return await retry_call(
+        call, lambda exc: _telegram_retry_wait(exc, counter), what=what, attempts=attempts
+    )
+
+
+def build_application(config: TelegramConfig, webhook: bool = True) -> Application:
+    """A PTB Application for this config; webhook mode has no Updater."""
+    builder = (
+        Application.builder()
+        .token(config.token)
+        .base_url(config.base_url)
+        .base_file_url(config.base_file_url)
+        .concurrent_updates(config.concurrent_updates)
+        .connect_timeout(10.0)
+        .read_timeout(20.0)
+        .write_timeout(20.0)
+    )
+    if webhook:
+        builder = builder.updater(None)
+    return builder.build()
+
+
+class TelegramBot:
+    """Handlers and state (citation LRU, dedupe) for one Telegram bot."""
+
+    def __init__(
+        self,
+        config: TelegramConfig,
+        service: ChatService,
+        policy: AccessPolicy,
+        application: Application,
+        source_cache_size: int = 2048,
+    ) -> None:
+        self.config = config
+        self.service = service
+        self.policy = policy
+        self.application = application
+        self.sources: LRU[str, list[Citation]] = LRU(source_cache_size)
+        self.seen_updates = Deduper()
+        self.ready = asyncio.Event()
+        self._retry_task: asyncio.Task[None] | None = None
+        self._register(application)
+
+    # ----- wiring -----------------------------------------------------------------------
+    def _register(self, app: Application) -> None:
+        app.add_handler(CommandHandler(["start", "help"], self.on_help))
+        app.add_handler(CommandHandler("nhiemvu", self.on_agency_tasks))
+        app.add_handler(CommandHandler("han", self.on_due_tasks))
+        app.add_handler(CallbackQueryHandler(self.on_sources, pattern=f"^{SOURCE_PREFIX}"))
+        app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
+        app.add_error_handler(self.on_error)
+
+    async def start(self) -> None:
+        """Initialize (getMe) and start the Application; keep retrying in the background."""
+        if await self._try_start():
+            return
+        self._retry_task = asyncio.create_task(self._start_later(), name="telegram-start")
+
+    async def _try_start(self) -> bool:
+        try:
+            await self.application.initialize()
+            await self.application.start()
+        except Exception as exc:  # noqa: BLE001 - Telegram unreachable must not stop the server
+            log.error("Telegram: không khởi động được (%s); sẽ thử lại", exc)
+            return False
+        self.ready.set()
+        log.info("Telegram bot @%s sẵn sàng", self.application.bot.username)
+        return True
+
+    async def _start_later(self) -> None:
+        attempt = 0
+        while not await self._try_start():
+            attempt += 1
+            await asyncio.sleep(min(60.0, 2.0 * attempt))
+
+    async def stop(self) -> None:
+        """Stop and shut down the Application (no-op when it never started)."""
+        if self._retry_task is not None:
+            self._retry_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._retry_task
+        if self.application.running:
+            await self.application.stop()
+        if self.ready.is_set():
+            await self.application.shutdown()
+        self.ready.clear()
+
+    # ----- sending ----------------------------------------------------------------------
+    async def send_html(
+        self, chat_id: int, messages: list[str], markup: InlineKeyboardMarkup | None = None
+    ) -> list[Message]:
+        """Send prepared HTML messages in order; the markup goes on the last one."""
+        sent: list[Message] = []
+        for index, text in enumerate(messages):
+            last = index == len(messages) - 1
+            message = await tg_call(
+                lambda text=text, last=last: self.application.bot.send_message(
+                    chat_id=chat_id,
+                    text=text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup if last else None,
+                    disable_web_page_preview=True,
+                ),
+                what="sendMessage",
+            )
+            if message is not None:
+                sent.append(message)
+        return sent
+
+    async def send_plain(
+        self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> list[Message]:
+        """Escape plain text, split it under 4,096 characters and send it."""
+        return await self.send_html(chat_id, telegram_messages(text), markup)
+
+    @contextlib.asynccontextmanager
+    async def typing(self, chat_id: int) -> AsyncIterator[None]:
+        """Show "typing…" while the answer is computed (renewed every 4 s)."""
+
+        async def keep_typing() -> None:
+            while True:
+                await tg_call(
+                    lambda: self.application.bot.send_chat_action(chat_id, ChatAction.TYPING),
+                    what="sendChatAction",
+                    attempts=1,
+                )
+                await asyncio.sleep(4.0)
+
+        task = asyncio.create_task(keep_typing(), name="telegram-typing")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def remember_sources(self, citations: list[Citation]) -> InlineKeyboardMarkup | None:
+        """Store citations under a short key and return the "Xem nguồn" button for them."""
+        if not citations:
+            return None
+        key = secrets.token_urlsafe(9)
+        self.sources.put(key, citations)
+        data = f"{SOURCE_PREFIX}{key}"
+        assert len(data.encode()) <= 64
+        button = InlineKeyboardButton(SOURCE_BUTTON, callback_data=data)
+        return InlineKeyboardMarkup([[button]])
+
+    # ----- access -----------------------------------------------------------------------
+    def _addressed_text(self, message: Message) -> str | None:
+        """Question text if the bot is addressed; in groups only mentions and replies count."""
+        text = message.text or ""
+        if message.chat.type == ChatType.PRIVATE:
+            return text
+        username = (self.application.bot.username or "").lower()
+        bot_id = self.application.bot.id
+        addressed = False
+        for entity, value in message.parse_entities(
+            [MessageEntityType.MENTION, MessageEntityType.TEXT_MENTION]
+        ).items():
+            if entity.type == MessageEntityType.MENTION and value.lower() == f"@{username}":
+                addressed = True
+                text = text.replace(value, " ")
+            elif entity.type == MessageEntityType.TEXT_MENTION and entity.user is not None:
+                if entity.user.id == bot_id:
+                    addressed = True
+        reply = message.reply_to_message
+        if reply is not None and reply.from_user is not None and reply.from_user.id == bot_id:
+            addressed = True
+        return " ".join(text.split()) if addressed else None
+
+    async def _allowed(self, update: Update) -> bool:
+        """Check the chat allow-list; refuse politely otherwise."""
+        chat = update.effective_chat
+        if chat is None:
+            return False
+        if self.policy.is_allowed(chat.id):
+            return True
+        await self.send_plain(chat.id, self.policy.refuse_text(chat.id))
+        return False
+
+    @staticmethod
+    def _user_key(update: Update) -> str:
+        user = update.effective_user
+        chat = update.effective_chat
+        return str(user.id if user else chat.id if chat else "unknown")
+
+    # ----- handlers ---------------------------------------------------------------------
+    async def on_help(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        if await self._allowed(update):
+            await self.send_plain(update.effective_chat.id, HELP_TEXT)
+
+    async def on_text(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        question = self._addressed_text(message)
+        if question is None or not await self._allowed(update):
+            return
+        chat_id = message.chat_id
+        async with self.typing(chat_id):
+            reply = await self.service.ask(self._user_key(update), question)
+        await self._send_reply(chat_id, reply)
+
+    async def _send_reply(self, chat_id: int, reply: ChatReply) -> None:
+        markup = None
+        if reply.answer is not None and reply.answer.citations:
+            markup = self.remember_sources(list(reply.answer.citations))
+        await self.send_plain(chat_id, reply.text, markup)
+
+    async def _run_listing(
+        self,
+        update: Update,
+        args: list[str],
+        label: str,
+        usage: str,
+        work: Callable[[Any, str], str],
+    ) -> None:
+        if not await self._allowed(update):
+            return
+        chat_id = update.effective_chat.id
+        query = " ".join(args).strip()
+        if not query:
+            await self.send_plain(chat_id, usage)
+            return
+        async with self.typing(chat_id):
+            text, refusal = await self.service.run(
+                self._user_key(update), f"{label} {query}", lambda a: work(a, query), intent="list"
+            )
+        await self.send_plain(chat_id, refusal.text if refusal else str(text))
+
+    async def on_agency_tasks(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._run_listing(
+            update,
+            context.args or [],
+            "/nhiemvu",
+            listing.AGENCY_USAGE,
+            listing.agency_tasks_text,
+        )
+
+    async def on_due_tasks(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._run_listing(
+            update, context.args or [], "/han", listing.DUE_USAGE, listing.due_tasks_text
+        )
+
+    async def on_sources(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        key = (query.data or "")[len(SOURCE_PREFIX) :]
+        citations = self.sources.get(key)
+        chat = update.effective_chat
+        if chat is None or not self.policy.is_allowed(chat.id):
+            await tg_call(lambda: query.answer(), what="answerCallbackQuery", attempts=2)
+            return
+        if citations is None:
+            await tg_call(
+                lambda: query.answer(text=SOURCE_EXPIRED, show_alert=True),
+                what="answerCallbackQuery",
+            )
+            return
+        await tg_call(lambda: query.answer(), what="answerCallbackQuery")
+        await self.send_html(chat.id, citations_telegram(citations))
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log handler errors; the Application keeps running."""
+        log.error("Telegram handler error for update %r", update, exc_info=context.error)
+
+    # ----- webhook ----------------------------------------------------------------------
+    async def handle_webhook(self, request: Request) -> Response:
+        """Check the secret header, then queue the update for the Application."""
+        if not self.config.secret or not hmac.compare_digest(
+            request.headers.get(SECRET_HEADER, "").encode(), self.config.secret.encode()
+        ):
+            return JSONResponse({"ok": False, "error": "forbidden"}, status_code=403)
+        if not self.ready.is_set():
+            return JSONResponse({"ok": False, "error": "not ready"}, status_code=503)
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            return JSONResponse({"ok": False, "error": "too large"}, status_code=413)
+        try:
+            update = Update.de_json(json.loads(body), self.application.bot)
+        except Exception:  # noqa: BLE001 - malformed update: tell Telegram not to resend
+            log.warning("Telegram: bỏ qua update không hợp lệ")
+            return JSONResponse({"ok": True})
+        if update is not None and self.seen_updates.first_time(update.update_id):
+            await self.application.update_queue.put(update)
+        return JSONResponse({"ok": True})
+
+    async def set_webhook(self, url: str) -> bool:
+        """Register `url` with Telegram, with the secret token and the update types we handle."""
+        if not self.config.secret:
+            raise ValueError("PLANBOT_TELEGRAM_SECRET chưa được đặt")
+        bot = self.application.bot
+        async with bot:
+            return bool(
+                await bot.set_webhook(
+                    url=url, secret_token=self.config.secret, allowed_updates=ALLOWED_UPDATES
+                )
+            )
+
+    async def poll(self, stop: asyncio.Event) -> None:
+        """Long polling (removes any webhook first) until `stop` is set."""
+        app = self.application
+        if app.updater is None:
+            raise RuntimeError("polling needs an Application built with webhook=False")
+        async with app:
+            await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, poll_interval=0.0)
+            await app.start()
+            self.ready.set()
+            try:
+                await stop.wait()
+            finally:
+                self.ready.clear()
+                await app.updater.stop()
+                await app.stop()
+
+
+def create_bot(
+    provider: ProviderLike,
+    config: ChatConfig,
+    querylog: QueryLogLike | None,
+    ratelimiter: RateLimiterLike | None,
+    webhook: bool = True,
+) -> TelegramBot:
+    """Build the Telegram bot object (handlers, access policy, Application)."""
+    policy = AccessPolicy("telegram", config.telegram.allowed_chats, ratelimiter)
+    service = ChatService("telegram", provider, policy, querylog, config.max_question_chars)
+    return TelegramBot(
+        config.telegram, service, policy, build_application(config.telegram, webhook=webhook)
+    )
+
+
+def build_router(
+    provider: ProviderLike,
+    config: ChatConfig,
+    querylog: QueryLogLike | None = None,
+    ratelimiter: RateLimiterLike | None = None,
+) -> ChannelRouter:
+    """`POST /telegram/webhook` plus startup/shutdown hooks that run the PTB Application."""
+    bot = create_bot(provider, config, querylog, ratelimiter, webhook=True)
+    if not config.telegram.secret:
+        log.warning("PLANBOT_TELEGRAM_SECRET chưa đặt: webhook Telegram sẽ từ chối mọi yêu cầu")
+    router = ChannelRouter("telegram", bot.start, bot.stop)
+    router.add_api_route(
+        WEBHOOK_PATH, bot.handle_webhook, methods=["POST"], include_in_schema=False
+    )
+    router.channel = bot
+    return router

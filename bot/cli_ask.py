@@ -1,0 +1,100 @@
+"""`planbot ask` and `planbot eval`: question answering from the command line and scoring."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from bot.schemas import Answer
+
+
+def _index_dir(value: str | None) -> Path:
+    return Path(value or os.environ.get("PLANBOT_INDEX_DIR") or "indexes")
+
+
+def _load(index_dir: Path):
+    from bot.assistant import Assistant
+    from retrieval.kb import KnowledgeBaseMissing
+
+    try:
+        return Assistant.from_index(index_dir)
+    except (KnowledgeBaseMissing, FileNotFoundError) as exc:
+        raise click.ClickException(
+            f"Chưa có chỉ mục trong {index_dir} ({exc}). Hãy chạy `planbot index` trước."
+        ) from exc
+
+
+def print_answer(ans: Answer) -> None:
+    """Human-readable answer with its citations."""
+    click.echo(ans.answer)
+    if ans.citations and ans.intent != "guidance":
+        click.echo("")
+    for i, c in enumerate(ans.citations[:5], 1):
+        if ans.intent == "guidance":
+            break
+        click.echo(f"[{i}] {c.title} — {c.location}")
+        click.echo(f"    «{c.quote[:300]}{'…' if len(c.quote) > 300 else ''}»")
+
+
+@click.command("ask")
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="In đối tượng trả lời dạng JSON.")
+@click.option("--index-dir", default=None, help="Thư mục chỉ mục (mặc định: indexes/).")
+def ask_command(question: str | None, as_json: bool, index_dir: str | None) -> None:
+    """Hỏi một câu; không có câu hỏi thì đọc từng dòng từ stdin (mỗi dòng một JSON ra)."""
+    assistant = _load(_index_dir(index_dir))
+    if question is None:
+        if not as_json:
+            raise click.UsageError("Cần câu hỏi, hoặc dùng --json để đọc câu hỏi từ stdin.")
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            ans = assistant.ask(line.rstrip("\n"))
+            click.echo(ans.model_dump_json())
+        return
+    ans = assistant.ask(question)
+    if as_json:
+        click.echo(json.dumps(ans.model_dump(), ensure_ascii=False, indent=2))
+    else:
+        print_answer(ans)
+
+
+@click.command("eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--index-dir", default=None, help="Thư mục chỉ mục (mặc định: indexes/).")
+@click.option(
+    "--failures",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("artifacts/eval_failures.jsonl"),
+    show_default=True,
+    help="Nơi ghi các câu trả lời sai để xem lại.",
+)
+@click.option("--json", "as_json", is_flag=True, help="In điểm dạng JSON.")
+def eval_command(gold: Path, index_dir: str | None, failures: Path, as_json: bool) -> None:
+    """Chấm điểm trên một tệp câu hỏi mẫu (định dạng shared/eval/dev.jsonl)."""
+    from bot.evaluate import run_eval
+
+    assistant = _load(_index_dir(index_dir))
+    report = run_eval(gold, assistant.ask)
+    failures.parent.mkdir(parents=True, exist_ok=True)
+    with failures.open("w", encoding="utf-8") as fh:
+        for f in report.failures:
+            fh.write(json.dumps(f, ensure_ascii=False) + "\n")
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo("Theo loại câu hỏi (kind):")
+    for kind, score in report.by_kind.items():
+        click.echo(f"  {kind:15s} {score:6.1%}  (n={report.counts[kind]})")
+    click.echo("Theo cách gõ (style):")
+    for style, score in report.by_style.items():
+        click.echo(f"  {style:15s} {score:6.1%}")
+    click.echo(
+        f"Trả lời nhầm 'không tìm thấy': {report.false_not_found}/{report.answerable} câu có đáp án"
+    )
+    click.echo(f"Tổng: {report.overall:.1%} trong {report.seconds:.1f} s")
+    click.echo(f"Các câu sai: {len(report.failures)} → {failures}")

@@ -1,0 +1,117 @@
+"""Is a question answerable from the corpus? Vocabulary, unknown places, evidence coverage."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from retrieval.textnorm import fold
+
+# Folded function words and question words: they carry no topic.
+STOPWORDS = frozenset(
+    """
+    a ai bao bay gio nao nhieu cac cho chu cua co con cung da dang de den di do duoc gi ha hay
+    hoac khi khong la lam len luc ma moi mot nay nen neu nhu nhung noi o phai qua ra roi sao se
+    tai the thi trong tu va vao ve voi vi vay xong nua viec cu the dau ben dieu rang thuoc theo
+    tren duoi hien hon it nhat sau truoc cung nhau minh toi ban anh chi em oi nhe a u
+    gom lien quan nhiem vu ke hoach kh han ai chu tri phoi hop thoi gian hoan thanh don vi co quan
+    so nganh nao may q quy nam giao lo dinh muon biet cho biet xin hoi vui long
+    """.split()
+)
+_TOKEN = re.compile(r"[a-z0-9]+(?:[&./-][a-z0-9]+)*")
+_PLACE_PREFIX = re.compile(
+    r"\b(quan|huyen|xa|phuong|tinh|thi xa|thi tran|thanh pho|tp)\s+([a-z]+)\s+([a-z]+)"
+)
+_CAPITALISED_NAME = re.compile(r"(?<![\w])((?:[A-ZĐ][a-zà-ỹđ]+)(?:\s+[A-ZĐ][a-zà-ỹđ]+)+)")
+
+
+def tokens(text: str) -> list[str]:
+    """Folded tokens of a text (diacritics removed, lower case)."""
+    return _TOKEN.findall(fold(text))
+
+
+def content_tokens(text: str) -> list[str]:
+    """Tokens that carry the topic of a question (stopwords and 1-letter tokens dropped)."""
+    return [t for t in tokens(text) if t not in STOPWORDS and len(t) > 1]
+
+
+def bigrams(toks: list[str]) -> list[str]:
+    """Adjacent token pairs, the unit Vietnamese words are made of."""
+    return [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
+
+
+@dataclass
+class Vocabulary:
+    """Document frequencies of folded tokens and bigrams over every passage of the corpus."""
+
+    n_passages: int = 0
+    token_df: Counter[str] = field(default_factory=Counter)
+    bigram_df: Counter[str] = field(default_factory=Counter)
+    text: str = ""  # all folded passages joined, for phrase look-ups
+
+    def idf(self, term: str) -> float:
+        """Smoothed inverse document frequency; a term never seen gets the highest value."""
+        df = self.bigram_df[term] if " " in term else self.token_df[term]
+        return math.log((self.n_passages + 1) / (df + 0.5))
+
+    def has_phrase(self, folded_phrase: str) -> bool:
+        """Whether the folded phrase occurs anywhere in the corpus."""
+        return bool(folded_phrase) and f" {folded_phrase} " in self.text
+
+
+def build_vocabulary(passages: Iterable[str]) -> Vocabulary:
+    """Count tokens and bigrams over the corpus passages (clauses and records)."""
+    vocab = Vocabulary()
+    joined: list[str] = []
+    for passage in passages:
+        toks = tokens(passage)
+        vocab.n_passages += 1
+        vocab.token_df.update(set(toks))
+        vocab.bigram_df.update(set(bigrams(toks)))
+        joined.append(" ".join(toks))
+    vocab.text = " " + " | ".join(joined) + " "
+    return vocab
+
+
+def unknown_places(question: str, vocab: Vocabulary) -> list[str]:
+    """Place or proper names in the question that the corpus never mentions (e.g. "Đà Nẵng")."""
+    unknown: list[str] = []
+    for name in _CAPITALISED_NAME.findall(question):
+        words = name.split()
+        # Skip a capitalised sentence start ("Kế hoạch …") by requiring every word to be a name.
+        folded = " ".join(tokens(name))
+        if len(words) >= 2 and not vocab.has_phrase(folded):
+            # Names glued to a common prefix ("Sở Xyz") are agencies: check the tail too.
+            tail = " ".join(tokens(" ".join(words[1:])))
+            if not vocab.has_phrase(tail):
+                unknown.append(name)
+    for prefix, first, second in _PLACE_PREFIX.findall(fold(question)):
+        if first in STOPWORDS or second in STOPWORDS:
+            continue
+        if not vocab.has_phrase(f"{first} {second}"):
+            unknown.append(f"{prefix} {first} {second}")
+    return unknown
+
+
+def coverage(question: str, evidence: str, vocab: Vocabulary) -> float:
+    """IDF-weighted share of the question's content terms (tokens and bigrams) in the evidence."""
+    q_tokens = content_tokens(question)
+    if not q_tokens:
+        return 0.0
+    ev_tokens = tokens(evidence)
+    ev_token_set = set(ev_tokens)
+    ev_bigrams = set(bigrams(ev_tokens))
+    terms = [(t, t in ev_token_set) for t in q_tokens]
+    terms += [(b, b in ev_bigrams) for b in bigrams(q_tokens)]
+    total = sum(vocab.idf(t) for t, _ in terms)
+    if total <= 0:
+        return 0.0
+    return sum(vocab.idf(t) for t, hit in terms if hit) / total
+
+
+def unseen_terms(question: str, vocab: Vocabulary) -> list[str]:
+    """Content bigrams of the question that never occur in the corpus."""
+    return [b for b in bigrams(content_tokens(question)) if vocab.bigram_df[b] == 0]

@@ -1,0 +1,406 @@
+"""Agency cells → agencies; canonical names, aliases and typos; the 2025 successor table."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from retrieval.textnorm import collapse_ws, fold, loose_key
+
+DATA_FILE = Path(__file__).parent / "data" / "agencies.json"
+
+# Folded first words that start a specific, named agency after ", ".
+_SPECIFIC_HEADS = (
+    "so ",
+    "ubnd ",
+    "uy ban ",
+    "cuc ",
+    "chi cuc ",
+    "ban ",
+    "cong an ",
+    "trung tam ",
+    "van phong ",
+    "thanh tra ",
+    "bao ",
+    "dai ",
+    "ngan hang ",
+    "bo ",
+    "vien thong ",
+    "buu dien ",
+    "tap doan ",
+    "hoi ",
+    "doan ",
+    "thanh doan ",
+    "kho bac ",
+    "bao hiem ",
+    "tong cong ty ",
+    "cong ty ",
+    "hoc vien ",
+    "benh vien ",
+    "truong ",
+    "mat tran ",
+    "lien doan ",
+    "hdnd ",
+    "hoi dong ",
+    "thue ",
+    "toa an ",
+    "vien kiem sat ",
+    "catp",
+    "vp ubnd",
+    "bql ",
+)
+# Folded first words that start a collective or generic party ("các Sở…", "đơn vị liên quan").
+_GROUP_HEADS = ("cac ", "don vi ", "co quan ")
+# Place-name parts like "Ba Vì" never start a new agency; "Sở" alone ("Sở, ngành") is collective.
+_NO_SPLIT_WORDS = {
+    "va",
+    "cua",
+    "voi",
+    "theo",
+    "cho",
+    "giao",
+    "tai",
+    "thuoc",
+    "hoac",
+    "la",
+    "do",
+    "boi",
+    "gom",
+    "cac",
+    "huong",
+    "dan",
+}
+_MIDSTRING_HEAD = re.compile(r"\s(?=(?:Các Sở|Các UBND|Các cơ quan|Sở [A-ZĐÂĂÊÔƠƯÁÀẢÃẠ]))")
+_SYNONYMS = [
+    (re.compile(r"\buy ban nhan dan\b"), "ubnd"),
+    (re.compile(r"\bthanh pho\b"), "tp"),
+    (re.compile(r"\bvp\b"), "van phong"),
+    (re.compile(r"\bhn\b"), "ha noi"),
+    (re.compile(r"\bq\b"), "quan"),
+    (re.compile(r"\btx\b"), "thi xa"),
+]
+_TRAIL_PUNCT = " ;,.:-–"
+_PART_TRAIL = " ;,:"  # split parts keep a printed final "." (gold quotes cells as printed)
+
+
+@dataclass(frozen=True)
+class Succession:
+    """One 2025 reorganisation step: `predecessor` became `successor` (None: abolished)."""
+
+    predecessor: str
+    successor: str | None
+    effective: date | None
+    source: str
+    note: str = ""
+
+
+def _key(text: str) -> str:
+    """Matching key: loose fold plus synonym folding (Ủy ban nhân dân→ubnd, thành phố→tp)."""
+    k = loose_key(text)
+    for pattern, repl in _SYNONYMS:
+        k = pattern.sub(repl, k)
+    return k
+
+
+def _compact(text: str) -> str:
+    """Key without spaces and '&' so 'Sở TT&TT', 'Sở TTTT', 'so tt tt' meet."""
+    return _key(text).replace(" ", "").replace("&", "")
+
+
+def clean_name(name: str | None) -> str:
+    """Printed name cleaned: NFC, whitespace collapsed, trailing ;,. stripped."""
+    return collapse_ws(name).strip(_TRAIL_PUNCT)
+
+
+def _part_class(part: str, whole: bool = False) -> str:
+    """'specific', 'group' or 'none' for a piece's start (`whole`: the piece ends here too)."""
+    f = fold(part) + " "
+    if f.startswith("so ") and re.match(r"so\s*[,;]|so\s*$", f.strip()):
+        return "group"
+    if (
+        any(f.startswith(h) for h in _GROUP_HEADS)
+        or f.startswith("ubnd cac")
+        or f.startswith("ubnd 0")
+    ):
+        return "group"
+    if whole and " va cac " in f:
+        return "group"
+    if part[:1].isupper() and any(f.startswith(h) for h in _SPECIFIC_HEADS):
+        return "specific"
+    return "none"
+
+
+def _split_commas(segment: str) -> list[str]:
+    """Split one ';'-free segment at ', ' where the next piece starts a new agency."""
+    pieces: list[str] = []
+    depth = 0
+    buf = ""
+    after_colon = False
+    for i, ch in enumerate(segment):
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        after_colon = after_colon or (ch == ":" and depth == 0)
+        if ch == "," and depth == 0 and not after_colon and buf.strip():
+            rest = segment[i + 1 :].lstrip()
+            nxt, cur = _part_class(rest), _part_class(buf.strip(), whole=True)
+            joins = nxt == "none" or (cur == "group" and nxt == "group")
+            if not joins:
+                pieces.append(buf)
+                buf = ""
+                continue
+        buf += ch
+    pieces.append(buf)
+    return pieces
+
+
+def _split_midstring(segment: str) -> list[str]:
+    """Split where a new agency starts without any separator ('… Truyền thông Các Sở, ngành')."""
+    out: list[str] = []
+    start = 0
+    for m in _MIDSTRING_HEAD.finditer(segment):
+        before = segment[start : m.start()].strip()
+        prev = fold(before).split(" ")[-1] if before else ""
+        if not before or prev in _NO_SPLIT_WORDS or before.endswith(("(", ":", "-", ",")):
+            continue
+        out.append(before)
+        start = m.end()
+    out.append(segment[start:])
+    return out
+
+
+def split_agencies(cell: str | None) -> list[str]:
+    """Split a lead/coordinating cell into agencies as printed (never inside 'Các Sở, ban, ngành')."""
+    if not cell:
+        return []
+    try:
+        text = collapse_ws(cell.replace("\n", " ; ").replace("\r", " "))
+        parts: list[str] = []
+        for segment in text.split(";"):
+            for piece in _split_midstring(segment.strip()):
+                parts.extend(_split_commas(piece))
+        return [c for c in (collapse_ws(p).strip(_PART_TRAIL) for p in parts) if c]
+    except Exception:  # noqa: BLE001 — unknown input must never raise
+        return [clean_name(cell)] if clean_name(cell) else []
+
+
+class AgencyDirectory:
+    """Canonical agencies with aliases, places and successions, loaded once from JSON."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._by_key: dict[str, list[str]] = {}
+        self._by_compact: dict[str, list[str]] = {}
+        self._groups: set[str] = set()
+        self._canon: list[str] = []
+        for entry in data.get("agencies", []):
+            name = clean_name(entry.get("name"))
+            if not name:
+                continue
+            if entry.get("group"):
+                self._groups.add(name)
+            self._add(name, name)
+            for alias in entry.get("aliases", []):
+                self._add(alias, name)
+        self._load_places(data.get("places", {}))
+        self._suffixes = sorted(
+            (_key(w) for w in data.get("action_suffixes", [])), key=len, reverse=True
+        )
+        self._succ: dict[str, Succession] = {}
+        for s in data.get("successions", []):
+            self._add_succession(s.get("from"), s.get("to"), s)
+        ps = data.get("place_successions") or {}
+        for canon in list(self._canon):
+            if any(
+                fold(canon).startswith("ubnd " + fold(lvl) + " ") for lvl in ps.get("levels", [])
+            ):
+                self._add_succession(canon, None, ps)
+        self._pattern = self._build_pattern()
+
+    @classmethod
+    def load(cls, path: Path | str = DATA_FILE) -> AgencyDirectory:
+        """Read the JSON data file (an unreadable file gives an empty directory)."""
+        try:
+            return cls(json.loads(Path(path).read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return cls({})
+
+    def _add(self, alias: str, canonical: str) -> None:
+        if canonical not in self._canon:
+            self._canon.append(canonical)
+        for index, key in ((self._by_key, _key(alias)), (self._by_compact, _compact(alias))):
+            if key and canonical not in index.setdefault(key, []):
+                index[key].append(canonical)
+
+    def _load_places(self, places: dict[str, list[str]]) -> None:
+        """'UBND huyện Ứng Hòa' with variants; bare place names may denote several units."""
+        for level, names in places.items():
+            for place in names:
+                canon = f"UBND {level} {place}"
+                for prefix in ("UBND", "Ủy ban nhân dân", ""):
+                    self._add(f"{prefix} {level} {place}".strip(), canon)
+                self._add(place, canon)
+
+    def _add_succession(self, src: str | None, dst: str | None, s: dict[str, Any]) -> None:
+        if not src:
+            return
+        try:
+            eff = date.fromisoformat(s.get("effective", ""))
+        except (TypeError, ValueError):
+            eff = None
+        pred = self.canonical(src)
+        succ = self.canonical(dst) if dst else None
+        self._succ[pred] = Succession(pred, succ, eff, s.get("source", ""), s.get("note", ""))
+
+    def _build_pattern(self) -> re.Pattern[str] | None:
+        keys = sorted(self._by_key, key=len, reverse=True)
+        if not keys:
+            return None
+        alt = "|".join(re.escape(k) for k in keys)
+        return re.compile(rf"(?<![0-9a-z&])(?:{alt})(?![0-9a-z&])")
+
+    def _lookup(self, text: str) -> list[str]:
+        return self._by_key.get(_key(text)) or self._by_compact.get(_compact(text)) or []
+
+    def _strip_suffix(self, key: str) -> str:
+        """Drop trailing action words ('tổng hợp', 'chủ động thực hiện') from a key."""
+        changed = True
+        while changed and key:
+            changed = False
+            for suf in self._suffixes:
+                if key.endswith(" " + suf):
+                    key = key[: -len(suf) - 1].rstrip()
+                    changed = True
+        return key
+
+    @property
+    def names(self) -> list[str]:
+        """All canonical names."""
+        return list(self._canon)
+
+    def is_group(self, name: str) -> bool:
+        """True for collective parties like 'Các Sở, ban, ngành'."""
+        return self.canonical(name) in self._groups
+
+    def canonical(self, name: str | None) -> str:
+        """Printed name → canonical name; unknown names return their cleaned form."""
+        cleaned = clean_name(name)
+        if not cleaned:
+            return ""
+        hits = self._lookup(cleaned)
+        if not hits:
+            stripped = self._strip_suffix(_key(cleaned))
+            hits = (
+                self._by_key.get(stripped)
+                or self._by_compact.get(stripped.replace(" ", "").replace("&", ""))
+                or []
+            )
+        if hits:
+            return hits[0] if len(hits) == 1 else cleaned
+        return self._leading(cleaned) or cleaned
+
+    def _leading(self, cleaned: str) -> str | None:
+        """The one agency a longer cell starts with ('Sở X chủ trì về nội dung' → 'Sở X')."""
+        found = self.find_in_text(cleaned)
+        if len(found) != 1 or self._pattern is None:
+            return None
+        m = self._pattern.match(_key(cleaned))
+        return found[0] if m and found[0] in self._by_key.get(m.group(0), []) else None
+
+    def find_in_text(self, text: str | None) -> list[str]:
+        """Agencies mentioned in free text (longest alias first, works without diacritics)."""
+        if not text or self._pattern is None:
+            return []
+        found: list[str] = []
+        for m in self._pattern.finditer(_key(text)):
+            for canon in self._by_key.get(m.group(0), []):
+                if canon not in found:
+                    found.append(canon)
+        return found
+
+    def match(self, query: str | None) -> list[str]:
+        """User input (any spelling/abbreviation) → canonical names it denotes."""
+        if not query or not clean_name(query):
+            return []
+        exact = self._lookup(query)
+        if exact:
+            return list(exact)
+        key = self._strip_suffix(_key(query))
+        if key in self._by_key:
+            return list(self._by_key[key])
+        for guess in (f"Sở {query}", f"UBND {query}"):
+            hits = self._lookup(guess)
+            if hits:
+                return list(hits)
+        found = self.find_in_text(query)
+        if found:
+            return found
+        if len(key) >= 4:
+            return [c for c in self._canon if _key(c).startswith(key + " ")]
+        return []
+
+    def successor(self, canonical: str) -> Succession | None:
+        """The 2025 step that replaced this agency (successor None when abolished), if any."""
+        return self._succ.get(self.canonical(canonical))
+
+    def current(self, name: str) -> str | None:
+        """Today's name after following successions (None when abolished without successor)."""
+        canon = self.canonical(name)
+        seen: set[str] = set()
+        while canon in self._succ and canon not in seen:
+            seen.add(canon)
+            nxt = self._succ[canon].successor
+            if nxt is None:
+                return None
+            canon = nxt
+        return canon
+
+    def predecessors(self, canonical: str) -> list[Succession]:
+        """Every step (transitively) whose successor chain leads to this agency."""
+        target = self.canonical(canonical)
+        out: list[Succession] = []
+        frontier = [target]
+        while frontier:
+            cur = frontier.pop()
+            for s in self._succ.values():
+                if s.successor == cur and s not in out:
+                    out.append(s)
+                    frontier.append(s.predecessor)
+        return out
+
+    def display(self, name: str | None) -> str:
+        """'Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ)' for renamed agencies."""
+        shown = clean_name(name)
+        if not shown:
+            return ""
+        now = self.current(shown)
+        canon = self.canonical(shown)
+        if now and now != canon:
+            return f"{shown} (nay là {now})"
+        return shown
+
+    def agency_matches(self, query: str, printed_name: str) -> tuple[bool, bool]:
+        """(matches, via_predecessor): does a printed cell name denote the asked agency?"""
+        want = self.canonical(query)
+        wanted = [want] if want in self._canon else self.match(query)
+        printed = set(self.find_in_text(printed_name)) | {self.canonical(printed_name)}
+        if any(w in printed for w in wanted):
+            return True, False
+        for w in wanted:
+            if any(s.predecessor in printed for s in self.predecessors(w)):
+                return True, True
+        return False, False
+
+
+@lru_cache(maxsize=1)
+def directory() -> AgencyDirectory:
+    """The shared directory from `retrieval/data/agencies.json` (loaded once)."""
+    return AgencyDirectory.load()
+
+
+def agency_matches(query_canonical: str, printed_name: str) -> tuple[bool, bool]:
+    """(matches, via_predecessor) using the shared directory."""
+    return directory().agency_matches(query_canonical, printed_name)

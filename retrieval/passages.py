@@ -1,0 +1,54 @@
+"""The searchable text of each record and clause: one definition shared by every index."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retrieval.models import Clause, Record
+
+_CLAUSE_ID = re.compile(r":c\d+$")
+_COUNT = re.compile(r"\s*\(\s*\d+\s+(?:nhiệm vụ|chỉ tiêu|mô hình)\s*\)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One unit of search: a record or a clause, with the text the indexes see."""
+
+    id: str
+    document: str
+    kind: str  # task | model | indicator | clause
+    text: str
+
+
+def is_clause_id(item_id: str) -> bool:
+    """Clause ids end in `:c<line>`; every other id is a record id."""
+    return bool(_CLAUSE_ID.search(item_id))
+
+
+def record_passage(record: Record) -> Passage:
+    """Section title, content and agencies: what a question about this row would mention."""
+    section = _COUNT.sub("", record.section or "")
+    parts = [section, record.content]
+    if record.target:
+        parts.append(f"Mục tiêu: {record.target}")
+    if record.lead_raw:
+        parts.append(f"Chủ trì: {record.lead_raw}")
+    if record.product:
+        parts.append(f"Sản phẩm: {record.product}")
+    text = ". ".join(p.strip() for p in parts if p and p.strip())
+    return Passage(record.id, record.document, record.kind, text)
+
+
+def clause_passage(clause: Clause) -> Passage:
+    """The clause text under its nearest headings, so "Sở Tài chính có trách nhiệm gì" finds it."""
+    path = [_COUNT.sub("", h) for h in clause.heading_path[-2:]]
+    text = " › ".join([*path, clause.text]) if path else clause.text
+    return Passage(clause.id, clause.document, "clause", text)
+
+
+def build_passages(records: list[Record], clauses: list[Clause]) -> list[Passage]:
+    """All passages of the knowledge base, records first, in a stable order."""
+    items = [record_passage(r) for r in records]
+    items += [clause_passage(c) for c in clauses if len(c.text) >= 12]
+    return items

