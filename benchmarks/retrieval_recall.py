@@ -30,7 +30,8 @@ from retrieval.lexical import (  # noqa: E402
     absent_from,
     segmented_analyzer,
 )
-from retrieval.query_text import prepare_query  # noqa: E402
+from retrieval.query_text import AccentRestorer, prepare_query  # noqa: E402
+from retrieval.search import HybridSearcher  # noqa: E402
 from retrieval.textnorm import fold  # noqa: E402
 from retrieval.vectors import VectorIndex  # noqa: E402
 
@@ -68,11 +69,18 @@ def line_items(corpus: Path) -> list[Item]:
     return items
 
 
-def kb_items(corpus: Path) -> list[Item]:  # pragma: no cover - depends on the KB module
-    """Clauses and records from the knowledge base (built in a temporary directory)."""
-    from retrieval.kb import KnowledgeBase  # noqa: F401
+def kb_items(corpus: Path) -> list[Item]:
+    """Knowledge-base passages (records + clauses, `retrieval.passages` text) from the parsers."""
+    from retrieval.manifest import load_manifest
+    from retrieval.parser import parse_document
+    from retrieval.passages import build_passages
 
-    raise NotImplementedError("KB items: wire once retrieval.kb is finished")
+    items = []
+    for doc in load_manifest(corpus):
+        parsed = parse_document(doc, corpus)
+        for p in build_passages(parsed.records, parsed.clauses):
+            items.append(Item(p.id, doc.file, p.text))
+    return items
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -109,7 +117,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--dev", default="/work/shared/eval/dev.jsonl")
     ap.add_argument("--corpus", default=str(ROOT / "corpus"))
-    ap.add_argument("--items", choices=["lines", "kb"], default="lines")
+    ap.add_argument("--items", choices=["lines", "kb"], default="kb")
     ap.add_argument(
         "--cache-dir", default=os.environ.get("PLANBOT_BENCH_DIR", "/tmp/planbot_bench")
     )
@@ -168,17 +176,22 @@ def main() -> None:
 
     runs["dense raw query"] = dense(lambda q: q.text)
     runs["dense expanded, no accent restoration"] = dense(lambda q: prepared[q.id].expanded)
-    runs["dense expanded + accent restoration"] = dense(lambda q: prepared[q.id].dense_text)
+    runs["dense expanded + pyvi restoration"] = dense(lambda q: prepared[q.id].dense_text)
+    restorer = AccentRestorer.from_texts(texts)
+    guided = {q.id: prepare_query(q.text, restorer=restorer) for q in questions}
+    runs["dense expanded + corpus-guided restoration"] = dense(lambda q: guided[q.id].dense_text)
     for lex in lexicals:
-        runs[f"fused ({lex.removeprefix('lexical ')} + dense restored)"] = {
-            q.id: [
-                i
-                for i, _ in reciprocal_rank_fusion(
-                    [runs[lex][q.id], runs["dense expanded + accent restoration"][q.id]]
-                )
-            ]
-            for q in questions
-        }
+        for restoration in ("pyvi", "corpus-guided"):
+            dense_run = runs[f"dense expanded + {restoration} restoration"]
+            runs[f"fused ({lex.removeprefix('lexical ')} + dense {restoration})"] = {
+                q.id: ids_of(reciprocal_rank_fusion([runs[lex][q.id], dense_run[q.id]]))
+                for q in questions
+            }
+
+    searcher = HybridSearcher.over_passages(embedder, vindex, ids, texts, depth=args.depth)
+    runs["HybridSearcher.over_passages (product default)"] = {
+        q.id: [h.id for h in searcher.search(q.text, args.depth)] for q in questions
+    }
 
     styles = sorted({q.style for q in questions})
     header = f"{'channel':48} {'all':>17} " + " ".join(f"{s:>17}" for s in styles)

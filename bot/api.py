@@ -17,7 +17,7 @@ from fastapi.security import APIKeyHeader
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from bot.answer_cache import AnswerCache
+from bot.answer_cache import AnswerCache, BuildCache
 from bot.api_auth import ApiKeyMiddleware, KeyChecker
 from bot.api_errors import ApiError, ErrorBody, error_response, install_error_handlers
 from bot.api_kb import DocumentOut, RecordPage, documents_out, find_record, record_page
@@ -57,13 +57,19 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-class Health(BaseModel):
-    """Liveness/readiness probe body."""
+class Alive(BaseModel):
+    """Liveness probe body."""
 
-    status: str
-    build_id: str | None = None
-    documents: int | None = None
-    reloads: int | None = None
+    status: Literal["ok"] = "ok"
+
+
+class Ready(BaseModel):
+    """Readiness probe body: which index build is being served."""
+
+    status: Literal["ready"] = "ready"
+    build_id: str
+    documents: int
+    reloads: int
 
 
 class WebConfig(BaseModel):
@@ -101,6 +107,7 @@ class ApiContext:
         self.limiter = RateLimiter(settings.rate_limit)
         self.querylog = _open_querylog(settings.querylog_file)
         self.cache = AnswerCache(settings.answer_cache_size)
+        self.pages: BuildCache[RecordPage] = BuildCache(settings.answer_cache_size)
 
     def assistant(self) -> Any:
         """Current Assistant, or 503 when no index is loaded."""
@@ -181,9 +188,12 @@ def create_app(
     app.include_router(_probe_router(ctx))
     app.include_router(_v1_router(ctx))
     app.include_router(_web_router(ctx))
-    include_channel_routers(app, provider)
+    include_channel_routers(app, ctx)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
 
+    # Added inner → outer: body limit, key check (before any body is read), CORS, access log.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ApiKeyMiddleware, checker=ctx.keys, limiter=ctx.limiter, prefix="/v1")
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -193,44 +203,40 @@ def create_app(
             max_age=600,
         )
     app.add_middleware(AccessLogMiddleware)  # outermost: logs 401/413/429 too
-    # Added inner → outer: body limit, key check (before any body is read), CORS, access log.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(ApiKeyMiddleware, checker=ctx.keys, limiter=ctx.limiter, prefix="/v1")
     return app
 
 
-def include_channel_routers(app: FastAPI, provider: AssistantProvider) -> None:
-    """Hook for chat webhooks: every configured channel in `bot.channels` adds its router."""
+def include_channel_routers(app: FastAPI, ctx: ApiContext) -> None:
+    """The one hook for chat webhooks: every channel configured in `bot.channels` adds its
+    router (outside `/v1`: webhooks authenticate with their own secrets)."""
     try:
         from bot.channels.routers import enabled_routers
     except ImportError:
         return
-    for router in enabled_routers(provider):
+    for router in enabled_routers(ctx.provider, querylog=ctx.querylog):
         app.include_router(router)
 
 
 def _probe_router(ctx: ApiContext) -> APIRouter:
     router = APIRouter(tags=["health"])
 
-    @router.get("/healthz", response_model=Health, summary="Tiến trình còn sống")
-    async def healthz() -> Health:
-        return Health(status="ok")
+    @router.get("/healthz", response_model=Alive, summary="Tiến trình còn sống")
+    async def healthz() -> Alive:
+        return Alive()
 
     @router.get(
         "/readyz",
-        response_model=Health,
+        response_model=Ready,
         responses={503: {"model": ErrorBody}},
         summary="Đã nạp cơ sở tri thức",
     )
     def readyz() -> Any:
-        assistant = ctx.provider.get()
-        if assistant is None:
+        loaded = ctx.provider.get_loaded()
+        if loaded is None:
             return error_response(503, headers={"Retry-After": "5"})
-        loaded = ctx.provider.current
-        return Health(
-            status="ready",
-            build_id=loaded.build_id if loaded else None,
-            documents=len(assistant.kb.documents()),
+        return Ready(
+            build_id=loaded.build_id,
+            documents=len(loaded.assistant.kb.documents()),
             reloads=ctx.provider.reloads,
         )
 
@@ -316,10 +322,18 @@ def locals_filter(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _records(ctx: ApiContext, filters: dict[str, Any], limit: int, offset: int) -> RecordPage:
+    """One page of records, cached per index build (the KB is read-only between builds)."""
     from retrieval.kb import RecordFilter
 
-    kb = ctx.assistant().kb
-    return record_page(kb, RecordFilter(**filters), limit, offset)
+    loaded = ctx.provider.get_loaded()
+    if loaded is None:
+        raise ApiError(503, headers={"Retry-After": "5"})
+    key = (loaded.signature, tuple(sorted((k, str(v)) for k, v in filters.items())), limit, offset)
+    page = ctx.pages.get(key)
+    if page is None:
+        page = record_page(loaded.assistant.kb, RecordFilter(**filters), limit, offset)
+        ctx.pages.put(key, page)
+    return page
 
 
 def _web_router(ctx: ApiContext) -> APIRouter:

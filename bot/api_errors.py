@@ -46,6 +46,9 @@ MESSAGES: dict[int, tuple[str, str, str]] = {
 }
 
 
+BODY_PARSE_ERROR = "There was an error parsing the body"  # FastAPI's 400 for unreadable bodies
+
+
 class ErrorBody(BaseModel):
     """Every non-2xx JSON response: a stable code plus Vietnamese and English text."""
 
@@ -137,6 +140,9 @@ def install_error_handlers(app: FastAPI) -> None:
             return error_response(
                 exc.status_code, exc.message, exc.message_en, exc.headers, exc.details
             )
+        if exc.status_code == 400 and exc.detail == BODY_PARSE_ERROR:
+            # undecodable bytes: the same answer as any other malformed JSON
+            return error_response(422, "JSON không hợp lệ.", "Malformed JSON body.")
         return error_response(exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)

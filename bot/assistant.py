@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000  # longer input is read up to here; the API rejects far longer bodies
 SEARCH_DEPTH = 30
-RERANK_DEPTH = 12
+CHANNEL_DEPTH = 15  # candidates taken from each search channel for reranking
+LONG_PASSAGE = 400  # characters; longer passages get their coverage damped
 
 # Calibrated on shared/eval/dev.jsonl (see docs/retrieval.md): below these the answer is "not found".
 MIN_RECORD_COVERAGE = 0.34
@@ -45,6 +46,11 @@ HELP_TEXT = (
     "• Tổ công nghệ số cộng đồng phải làm gì?"
 )
 _NUMBER = re.compile(r"\d")
+_RESPONSIBILITY = re.compile(
+    r"\btrach nhiem\b|\bphai lam gi\b|\blam gi\b|\bnhiem vu gi\b|\bco nhiem vu\b"
+    r"|\bduoc giao (?:gi|lam gi)\b|\bvai tro\b"
+)
+_DUTY_CLAUSES = 3
 
 
 @dataclass
@@ -52,13 +58,17 @@ class Candidate:
     """A search hit with its passage and the scores used to pick the answer."""
 
     passage: Passage
-    rank: int
-    fused: float
-    cover: float
+    cover: float  # IDF-weighted share of the question found in the passage (+ its plan's name)
+    lexical_rank: int | None
+    dense_rank: int | None
+    length: int
 
     @property
     def score(self) -> float:
-        return self.cover + 0.15 / (1 + self.rank)
+        """Coverage (damped for very long passages) plus a bonus for ranking high in each channel."""
+        damp = min(1.0, LONG_PASSAGE / max(1, self.length)) ** 0.25
+        bonus = sum(0.2 / (1 + r) for r in (self.lexical_rank, self.dense_rank) if r is not None)
+        return self.cover * damp + bonus
 
 
 class Assistant:
@@ -80,6 +90,10 @@ class Assistant:
         self._docs_by_id = {d.id: d for d in self.documents}
         self._views: dict[str, RecordView] = {v.record.id: v for v in kb.iter_records()}
         self._clauses: dict[str, Clause] = {c.id: c for c in kb.clauses()}
+        self._doc_context = {
+            d.id: f"{d.title} {d.short_name} {d.issuer} {d.number} {' '.join(d.aliases)}"
+            for d in self.documents
+        }
         self._ids_by_doc: dict[str, set[str]] = {}
         for p in passages:
             self._ids_by_doc.setdefault(p.document, set()).add(p.id)
@@ -125,6 +139,10 @@ class Assistant:
             listed = self._list(frame)
             if listed is not None:
                 return listed
+        if frame.agencies and _RESPONSIBILITY.search(frame.folded):
+            duties = self._duties(frame)
+            if duties is not None:
+                return duties
         candidates = self._search(frame)
         if not candidates:
             return self._not_found(frame, None)
@@ -140,14 +158,22 @@ class Assistant:
         return allowed
 
     def _search(self, frame: QuestionFrame) -> list[Candidate]:
-        hits = self.searcher.search(frame.text, k=SEARCH_DEPTH, allowed=self._allowed(frame))
+        """Top items of both search channels, reranked by question coverage and channel ranks."""
+        found = self.searcher.search_channels(
+            frame.text, k=SEARCH_DEPTH, allowed=self._allowed(frame)
+        )
+        lex = {item: r for r, (item, _) in enumerate(found.lexical[:CHANNEL_DEPTH])}
+        dense = {item: r for r, (item, _) in enumerate(found.dense[:CHANNEL_DEPTH])}
         out: list[Candidate] = []
-        for rank, hit in enumerate(hits):
-            passage = self.passages.get(hit.id)
+        for item in dict.fromkeys([*lex, *dense]):
+            passage = self.passages.get(item)
             if passage is None:
                 continue
-            cover = coverage(frame.text, passage.text, self.vocab) if rank < RERANK_DEPTH else 0.0
-            out.append(Candidate(passage, rank, hit.score, cover))
+            evidence = f"{passage.text} {self._doc_context.get(passage.document, '')}"
+            cover = coverage(frame.text, evidence, self.vocab)
+            out.append(
+                Candidate(passage, cover, lex.get(item), dense.get(item), len(passage.text))
+            )
         out.sort(key=lambda c: -c.score)
         return out
 
@@ -216,6 +242,43 @@ class Assistant:
             citations=citations,
             confidence=round(min(1.0, chosen[0].cover), 3),
         )
+
+    def _duties(self, frame: QuestionFrame) -> Answer | None:
+        """Clauses under a heading that names the agency ("3. Sở Tài chính"): its duties."""
+        allowed = self._allowed(frame)
+        finder = self.kb.directory.find_in_text
+        wanted = set(frame.agencies)
+        chosen: list[Clause] = []
+        for clause in self._clauses.values():
+            if allowed is not None and clause.id not in allowed:
+                continue
+            if not clause.heading_path or not (set(finder(clause.heading_path[-1])) & wanted):
+                continue
+            chosen.append(clause)
+        if not chosen:
+            return None
+        # Prefer the newest plan in scope, then document order.
+        chosen.sort(key=lambda c: (-(self._doc_year(c.document)), c.document, c.line_start))
+        doc = chosen[0].document
+        chosen = [c for c in chosen if c.document == doc][:_DUTY_CLAUSES]
+        citations = []
+        for clause in chosen:
+            cj = self.kb.clause_json(clause)
+            citations.append(Citation(**cj["citation"], clause_id=clause.id))
+        heading = chosen[0].heading_path[-1]
+        text = f"Trách nhiệm của {heading} theo {citations[0].title}:\n"
+        text += "\n".join(f"• {compose.shorten(c.quote, 500)}" for c in citations)
+        return Answer(
+            question=frame.text,
+            intent="guidance",
+            answer=text,
+            citations=citations,
+            confidence=1.0,
+        )
+
+    def _doc_year(self, doc_id: str) -> int:
+        doc = self._docs_by_id.get(doc_id)
+        return int(doc.date[:4]) if doc and doc.date else 0
 
     # -- lists ----------------------------------------------------------------------------------------
     def _list(self, frame: QuestionFrame) -> Answer | None:

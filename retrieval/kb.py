@@ -78,6 +78,15 @@ def fts_query(text: str | None) -> str | None:
     return " AND ".join(f'"{t}"' for t in tokens)
 
 
+def parse_before(text: str) -> date | None:
+    """`2025-06-30`, `30/6/2025` or a period (its last day) → date; None when not a date."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        period = parse_period(text)
+        return period.due_by if period is not None else None
+
+
 def _loads(value: str | None) -> Any:
     return json.loads(value) if value else []
 
@@ -160,6 +169,7 @@ class KnowledgeBase:
                 f"Chưa có cơ sở tri thức tại {self.path}; hãy chạy `planbot index`."
             )
         self._uri = f"{self.path.as_uri()}?mode=ro"
+        self._identity = _file_identity(self.path)
         self._local = threading.local()
         self._lock = threading.Lock()
         self._directory = directory
@@ -187,6 +197,13 @@ class KnowledgeBase:
             if self._directory is None:
                 self._directory = AgencyDirectory.load()
             return self._directory
+
+    def stale(self) -> bool:
+        """True when a rebuild has swapped a new file in; open a new KnowledgeBase to see it."""
+        try:
+            return _file_identity(self.path) != self._identity
+        except OSError:
+            return True
 
     def close(self) -> None:
         """Close this thread's connection."""
@@ -326,7 +343,9 @@ class KnowledgeBase:
         due = parse_period(f.due) if isinstance(f.due, str) else f.due
         if isinstance(f.due, str) and due is None:
             return
-        before = date.fromisoformat(f.before) if isinstance(f.before, str) else f.before
+        before = parse_before(f.before) if isinstance(f.before, str) else f.before
+        if isinstance(f.before, str) and before is None:
+            return
         checks = [
             (self.resolve_agency(text), roles)
             for text, roles in (
@@ -435,6 +454,12 @@ class KnowledgeBase:
         if doc is None:
             raise KeyError(clause.document)
         return clause_json(clause, doc)
+
+
+def _file_identity(path: Path) -> tuple[int, int]:
+    """(inode, mtime) of a file: changes when `os.replace` swaps a new KB in."""
+    st = path.stat()
+    return st.st_ino, st.st_mtime_ns
 
 
 def _row_key(row: str) -> str:

@@ -41,7 +41,10 @@ def query_tokens(
     text: str, analyzer: Analyzer = analyze, limit: int = MAX_QUERY_TOKENS
 ) -> list[str]:
     """Distinct query tokens in order, capped so huge inputs stay cheap."""
-    return list(dict.fromkeys(analyzer(text[: limit * 40])))[:limit]
+    cap = limit * 40
+    if len(text) > cap:  # cut long input at a word boundary, never inside a word
+        text = text[:cap].rsplit(None, 1)[0] if not text[cap].isspace() else text[:cap]
+    return list(dict.fromkeys(analyzer(text)))[:limit]
 
 
 def fts5_match_expression(text: str, analyzer: Analyzer = analyze) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,26 @@ _QUARTER = re.compile(
 )
 _MONTH = re.compile(r"(?<!\w)t\s*(1[0-2]|0?[1-9])\s*/\s*(\d{4})\b", re.IGNORECASE)
 _VOWELS = set("aeiouy")
+# Question words officials type; plans rarely contain them, and pyvi alone gets some wrong.
+QUESTION_PHRASES = (
+    "ai",
+    "gì",
+    "nào",
+    "đâu",
+    "bao nhiêu",
+    "bao giờ",
+    "khi nào",
+    "thế nào",
+    "ra sao",
+    "như thế nào",
+    "ở đâu",
+    "đơn vị nào",
+    "cơ quan nào",
+    "sở nào",
+    "hạn chót",
+    "chủ trì",
+    "phối hợp",
+)
 
 
 @lru_cache(maxsize=1)
@@ -119,6 +140,77 @@ def _merge_word(original: str, restored: str) -> str:
     return restored.lower() if original.islower() else restored
 
 
+class AccentRestorer:
+    """Restores accents from the corpus's own phrases (folded n-gram → most frequent form), pyvi for the rest."""
+
+    def __init__(
+        self, phrases: dict[str, str], words: dict[str, tuple[str, ...]], max_n: int = 3
+    ) -> None:
+        self.phrases = phrases  # folded 2..max_n-gram → most frequent accented form
+        self.words = words  # folded word → every form seen, most frequent first
+        self.max_n = max_n
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], max_n: int = 3) -> AccentRestorer:
+        """Count every 1..max_n word sequence of the corpus by its folded key."""
+        counts: dict[str, Counter[str]] = {}
+        for text in texts:
+            words = [w.lower() for w in _WORD.findall(text)]
+            for n in range(1, max_n + 1):
+                for i in range(len(words) - n + 1):
+                    form = " ".join(words[i : i + n])
+                    counts.setdefault(fold(form), Counter())[form] += 1
+        phrases = {k: c.most_common(1)[0][0] for k, c in counts.items() if " " in k}
+        words = {k: tuple(f for f, _ in c.most_common()) for k, c in counts.items() if " " not in k}
+        for phrase in QUESTION_PHRASES:
+            if " " in phrase:
+                phrases.setdefault(fold(phrase), phrase)
+            else:
+                words.setdefault(fold(phrase), (phrase,))
+        return cls(phrases, words, max_n)
+
+    def restore(self, text: str) -> str:
+        """Accent an unaccented query: longest corpus phrase first, then pyvi, else as typed."""
+        if not looks_unaccented(text):
+            return text
+        tokens = text.split()
+        guess = restore_accents(text).split()
+        if len(guess) != len(tokens):
+            guess = tokens[:]
+        out = list(guess)
+        bare = [" ".join(_WORD.findall(fold(t))) for t in tokens]
+        plain = [bool(b) and " " not in b for b in bare]
+        i = 0
+        while i < len(tokens):
+            step = 1
+            for n in range(min(self.max_n, len(tokens) - i), 1, -1):
+                if not all(plain[i : i + n]):
+                    continue
+                form = self.phrases.get(" ".join(bare[i : i + n]))
+                if form is not None:
+                    for j, word in enumerate(form.split()):
+                        out[i + j] = _apply(tokens[i + j], word)
+                    step = n
+                    break
+            else:
+                forms = self.words.get(bare[i]) if plain[i] else None
+                guessed = " ".join(_WORD.findall(guess[i].lower()))
+                if forms and guessed not in forms:  # pyvi's guess never occurs in the corpus
+                    out[i] = _apply(tokens[i], forms[0])
+            i += step
+        return " ".join(out)
+
+
+def _apply(typed: str, word: str) -> str:
+    """Put the accented `word` in place of the letters of `typed`, keeping punctuation and acronyms."""
+    if typed.isupper() and len(typed) > 1:
+        return typed
+    match = _WORD.search(typed)
+    if match is None or fold(match.group(0)) != fold(word):
+        return typed
+    return typed[: match.start()] + word + typed[match.end() :]
+
+
 def segment(text: str) -> str:
     """pyvi word segmentation: compounds joined by '_' ('chuyển_đổi số')."""
     if not text.strip():
@@ -138,7 +230,10 @@ class PreparedQuery:
 
 
 def prepare_query(
-    text: str, restore: bool = True, lexical_keep: Callable[[str], bool] | None = None
+    text: str,
+    restore: bool = True,
+    lexical_keep: Callable[[str], bool] | None = None,
+    restorer: AccentRestorer | None = None,
 ) -> PreparedQuery:
     """All query forms: expansion for both channels, accent restoration for dense only.
 
@@ -146,7 +241,10 @@ def prepare_query(
     contains (the full form's common words would only dilute BM25)."""
     original = " ".join(text.split())
     expanded = expand_query(original)
-    dense_base = restore_accents(original) if restore else original
+    if not restore:
+        dense_base = original
+    else:
+        dense_base = restorer.restore(original) if restorer else restore_accents(original)
     restored = dense_base != original
     dense_text = expand_query(dense_base) if restored else expanded
     lexical_text = expanded if lexical_keep is None else expand_query(original, lexical_keep)

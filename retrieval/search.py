@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from retrieval.embeddings import Embedder
 from retrieval.fusion import RRF_K, reciprocal_rank_fusion
-from retrieval.lexical import LexicalIndex, absent_from
-from retrieval.query_text import PreparedQuery, prepare_query
+from retrieval.lexical import DEFAULT_BACKEND, LexicalIndex, absent_from, make_lexical_index
+from retrieval.query_text import AccentRestorer, PreparedQuery, prepare_query
 from retrieval.vectors import VectorIndex
 
 
@@ -45,6 +46,7 @@ class HybridSearcher:
         depth: int = 50,
         rrf_k: int = RRF_K,
         restore_accents: bool = True,
+        accent_restorer: AccentRestorer | None = None,
     ) -> None:
         vector_index.ensure_model(embedder.name, embedder.dim)
         self.embedder = embedder
@@ -54,13 +56,33 @@ class HybridSearcher:
         self.depth = depth
         self.rrf_k = rrf_k
         self.restore_accents = restore_accents
+        self.accent_restorer = accent_restorer  # corpus phrases; pyvi alone when None
+
+    @classmethod
+    def over_passages(
+        cls,
+        embedder: Embedder,
+        vector_index: VectorIndex,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        lexical_backend: str = DEFAULT_BACKEND,
+        **options: Any,
+    ) -> HybridSearcher:
+        """The recommended setup: lexical index and corpus-guided accent restorer over the same passages."""
+        lexical = make_lexical_index(lexical_backend)
+        lexical.build(ids, texts)
+        restorer = AccentRestorer.from_texts(texts)
+        return cls(embedder, vector_index, lexical, accent_restorer=restorer, **options)
 
     def search_channels(
         self, query: str, k: int = 10, allowed: Container[str] | None = None
     ) -> ChannelResults:
         """Both channels' rankings (depth ≥ k) and the fused top-k, optionally limited to `allowed` ids."""
         prepared = prepare_query(
-            query or "", restore=self.restore_accents, lexical_keep=absent_from(self.lexical_index)
+            query or "",
+            restore=self.restore_accents,
+            lexical_keep=absent_from(self.lexical_index),
+            restorer=self.accent_restorer,
         )
         result = ChannelResults(prepared)
         if not prepared.original or k <= 0:

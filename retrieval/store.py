@@ -10,13 +10,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from retrieval.agencies import AgencyDirectory
 from retrieval.models import Clause, ParsedDocument, ParseIssue, Record
 from retrieval.textnorm import fold
+
+if TYPE_CHECKING:  # sqlite-utils is imported by `write_store` only: the read side stays light
+    import sqlite_utils
 
 SCHEMA_VERSION = 1
 KB_FILE = "kb.sqlite"
@@ -442,6 +443,8 @@ def write_store(
     On any error the temp file is removed and the previous KB at `path` keeps serving.
     `build_info` adds keys (corpus_hash, built_at, …); `before_swap` sees the finished temp file.
     """
+    import sqlite_utils
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     docs = sorted(parsed_docs, key=lambda p: p.document.id)

@@ -17,7 +17,6 @@ from retrieval.models import Document, ParseIssue, Record, TableParse
 TableKind = Literal["indicator", "task"]
 ItemKind = Literal["row", "section", "intro", "total"]
 
-ROLES = ("stt", "detail", "content", "target", "leader", "lead", "coordinating", "deadline", "note")
 _AGENCY_ROLES = ("lead", "coordinating")
 
 _ROW_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?$")
@@ -141,7 +140,9 @@ def _appendix_name(lines: list[str], header_index: int) -> str:
     return "Phụ lục"
 
 
-def _assign(cells: list[str], table: _Table, line_no: int, file: str) -> tuple[dict, list]:
+def _assign(
+    cells: list[str], table: _Table, line_no: int, file: str
+) -> tuple[dict[str, str], list[ParseIssue]]:
     """Key one line's cells by role, using the header layout with the same cell count."""
     issues: list[ParseIssue] = []
     roles = table.layouts.get(len(cells))
@@ -502,6 +503,7 @@ def _task_record(placed: _Placed, ctx: _TaskContext, stt: str | None) -> Record:
     sec = placed.section.sec_num if placed.section else None
     part = sec.split(".")[0] if sec else None
     local = f"{sec} {placed.detail}" if sec else placed.detail
+    # Row ids (eval contract): first part `I.3 11`; later parts `132 (II.1.2.1 11)` by global STT.
     row = local if (part == ctx.first_part or not stt) else f"{stt} ({local})"
     leader, _ = _inherit("leader", placed, chain)
     deadline, deadline_from = _inherit("deadline", placed, chain)

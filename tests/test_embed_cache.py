@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,7 +19,8 @@ class CountingEmbedder:
         self.name, self.dim, self.calls = name, dim, 0
 
     def _vec(self, text: str) -> np.ndarray:
-        rng = np.random.default_rng(abs(hash((self.name, text))) % 2**32)
+        seed = int.from_bytes(hashlib.sha256(f"{self.name}|{text}".encode()).digest()[:4], "big")
+        rng = np.random.default_rng(seed)
         v = rng.normal(size=self.dim).astype(np.float32)
         return v / np.linalg.norm(v)
 

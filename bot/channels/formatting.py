@@ -38,13 +38,14 @@ def _fitting_prefix(text: str, limit: int, measure: Callable[[str], int]) -> int
 
 def _cut_point(prefix: str, following: str) -> int:
     """Where to cut a too-long text: paragraph, then line, then word boundary; never mid-word."""
+    floor = len(prefix) // 3
+    extended = prefix + following[:1]  # a break right after the prefix counts too
+    for separator in ("\n\n", "\n"):
+        at = extended.rfind(separator)
+        if at > floor:
+            return min(at, len(prefix))
     if following[:1].isspace():
         return len(prefix)
-    floor = len(prefix) // 3
-    for separator in ("\n\n", "\n"):
-        at = prefix.rfind(separator)
-        if at > floor:
-            return at
     spaces = [m.start() for m in re.finditer(r"\s", prefix)]
     if spaces and spaces[-1] > 0:
         return spaces[-1]
@@ -161,23 +162,27 @@ def _agency_list(names: Sequence[str], current: Sequence[str] | None) -> str:
 
 
 def fact_line(fact: dict[str, Any]) -> str:
-    """One task/indicator record (as in `planbot tasks --json`) as a short Vietnamese line."""
+    """One task/model/indicator record (as in `planbot tasks --json`) as a short Vietnamese block."""
     content = str(fact.get("content") or "").strip()
     if len(content) > 300:
         content = content[:300].rsplit(" ", 1)[0] + " …"
-    lines = [f"• {content}"]
+    indicator = fact.get("kind") == "indicator"
+    lines = [f"• Chỉ tiêu: {content}" if indicator else f"• {content}"]
     lead = _agency_list(fact.get("lead") or [], fact.get("lead_current"))
     if lead:
-        lines.append(f"  Chủ trì: {lead}")
+        lines.append(f"  {'Cơ quan đầu mối' if indicator else 'Chủ trì'}: {lead}")
     coordinating = _agency_list(fact.get("coordinating") or [], fact.get("coordinating_current"))
     if coordinating:
         lines.append(f"  Phối hợp: {coordinating}")
     if fact.get("leader"):
         lines.append(f"  Lãnh đạo chỉ đạo: {fact['leader']}")
     if fact.get("target"):
-        lines.append(f"  Chỉ tiêu: {fact['target']}")
+        lines.append(f"  Mục tiêu: {fact['target']}")
     deadline = fact.get("deadline")
-    lines.append(f"  Thời hạn: {deadline}" if deadline else "  Thời hạn: không ghi")
+    if deadline:
+        lines.append(f"  Thời hạn: {deadline}")
+    elif not indicator:
+        lines.append("  Thời hạn: không ghi trong kế hoạch")
     citation = fact.get("citation") or {}
     source = " — ".join(
         str(part) for part in (citation.get("title"), citation.get("location")) if part

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from bot.channels.access import RateLimiterLike
@@ -21,13 +22,17 @@ def chat_ratelimiter(config: ChatConfig) -> RateLimiterLike | None:
     return RateLimiter(config.rate_limit, burst=config.rate_burst)
 
 
-def open_querylog() -> Any | None:
-    """The query log at the API's configured path, or None when it cannot be opened."""
+def open_querylog(provider: Any = None) -> Any | None:
+    """The query log: PLANBOT_QUERYLOG_PATH, else next to the provider's index (as the API does)."""
     try:
         from bot.querylog import QueryLog
-        from bot.settings import Settings
+        from bot.settings import QUERYLOG_FILE, Settings
 
-        return QueryLog(Settings.from_env().querylog_file)
+        settings = Settings.from_env()
+        index_dir = getattr(provider, "index_dir", None)
+        if settings.querylog_path is None and index_dir is not None:
+            return QueryLog(Path(index_dir) / QUERYLOG_FILE)
+        return QueryLog(settings.querylog_file)
     except Exception as exc:  # noqa: BLE001 - logging must never stop the bots
         log.warning("chat query log disabled: %s", exc)
         return None
@@ -52,7 +57,7 @@ def enabled_routers(
     ]
     if not wanted:
         return []
-    querylog = querylog if querylog is not None else open_querylog()
+    querylog = querylog if querylog is not None else open_querylog(provider)
     ratelimiter = ratelimiter if ratelimiter is not None else chat_ratelimiter(config)
     routers: list[ChannelRouter] = []
     for name in wanted:

@@ -29,6 +29,7 @@ from telegram.ext import (
 from bot.channels import listing
 from bot.channels.access import AccessPolicy, RateLimiterLike
 from bot.channels.config import ChatConfig, TelegramConfig
+from bot.channels.conversation import COMMANDS_HELP, HELP_INTRO
 from bot.channels.formatting import citations_telegram, telegram_messages
 from bot.channels.retry import backoff, retry_call
 from bot.channels.service import (
@@ -43,6 +44,7 @@ from bot.channels.service import (
 from bot.schemas import Citation
 
 log = logging.getLogger(__name__)
+logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines would show the bot token
 
 T = TypeVar("T")
 WEBHOOK_PATH = "/telegram/webhook"
@@ -53,17 +55,9 @@ SOURCE_BUTTON = "Xem nguồn"
 SOURCE_EXPIRED = "Nguồn của câu trả lời này không còn lưu. Anh/chị vui lòng hỏi lại."
 MAX_BODY_BYTES = 1_000_000
 
-HELP_TEXT = """Xin chào! Tôi là trợ lý tra cứu các kế hoạch chuyển đổi số.
-Tôi trả lời chính xác: cơ quan chủ trì, cơ quan phối hợp, lãnh đạo chỉ đạo, thời hạn hoàn thành, chỉ tiêu và nội dung hướng dẫn — luôn kèm nguồn trích dẫn.
+HELP_TEXT = f"""{HELP_INTRO}
 
-Anh/chị cứ gõ câu hỏi, ví dụ:
-• Ai chủ trì xây dựng Trung tâm giám sát an toàn thông tin (SOC)? Hạn khi nào?
-• Chỉ tiêu tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến năm 2025 là bao nhiêu?
-• Cấp xã cần làm gì để thành lập tổ công nghệ số cộng đồng?
-
-Lệnh:
-/nhiemvu <cơ quan> — các nhiệm vụ của một cơ quan, ví dụ: /nhiemvu Sở Nội vụ
-/han <quý> — các nhiệm vụ đến hạn trong kỳ, ví dụ: /han Q4/2025 hoặc /han quý IV năm 2025
+{COMMANDS_HELP}
 /help — xem lại hướng dẫn này
 
 Bấm “Xem nguồn” dưới câu trả lời để xem nguyên văn điều khoản được trích dẫn.
@@ -210,15 +204,19 @@ class TelegramBot:
     async def typing(self, chat_id: int) -> AsyncIterator[None]:
         """Show "typing…" while the answer is computed (renewed every 4 s)."""
 
+        async def send_action() -> None:
+            await tg_call(
+                lambda: self.application.bot.send_chat_action(chat_id, ChatAction.TYPING),
+                what="sendChatAction",
+                attempts=1,
+            )
+
         async def keep_typing() -> None:
             while True:
-                await tg_call(
-                    lambda: self.application.bot.send_chat_action(chat_id, ChatAction.TYPING),
-                    what="sendChatAction",
-                    attempts=1,
-                )
                 await asyncio.sleep(4.0)
+                await send_action()
 
+        await send_action()
         task = asyncio.create_task(keep_typing(), name="telegram-typing")
         try:
             yield
@@ -379,18 +377,6 @@ class TelegramBot:
             await self.application.update_queue.put(update)
         return JSONResponse({"ok": True})
 
-    async def set_webhook(self, url: str) -> bool:
-        """Register `url` with Telegram, with the secret token and the update types we handle."""
-        if not self.config.secret:
-            raise ValueError("PLANBOT_TELEGRAM_SECRET chưa được đặt")
-        bot = self.application.bot
-        async with bot:
-            return bool(
-                await bot.set_webhook(
-                    url=url, secret_token=self.config.secret, allowed_updates=ALLOWED_UPDATES
-                )
-            )
-
     async def poll(self, stop: asyncio.Event) -> None:
         """Long polling (removes any webhook first) until `stop` is set."""
         app = self.application
@@ -406,6 +392,19 @@ class TelegramBot:
                 self.ready.clear()
                 await app.updater.stop()
                 await app.stop()
+
+
+async def set_webhook(config: TelegramConfig, url: str) -> bool:
+    """Register `url` with Telegram, with the secret token and the update types we handle."""
+    if not config.secret:
+        raise ValueError("PLANBOT_TELEGRAM_SECRET chưa được đặt")
+    bot = build_application(config).bot
+    async with bot:
+        return bool(
+            await bot.set_webhook(
+                url=url, secret_token=config.secret, allowed_updates=ALLOWED_UPDATES
+            )
+        )
 
 
 def create_bot(

@@ -6,8 +6,7 @@ import asyncio
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 from fastapi import Request
@@ -29,7 +28,6 @@ from bot.channels.service import (
 log = logging.getLogger(__name__)
 logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines would show the bot token
 
-T = TypeVar("T")
 WEBHOOK_PATH = "/zalo/bot/webhook"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 TEXT_EVENT = "message.text.received"
@@ -303,11 +301,3 @@ def build_router(
     )
     router.channel = bot
     return router
-
-
-async def run_with(bot: ZaloBot, action: Callable[[ZaloBot], Awaitable[T]]) -> T:
-    """Run a one-off action (CLI) and close the HTTP client afterwards."""
-    try:
-        return await action(bot)
-    finally:
-        await bot.client.aclose()

@@ -1,0 +1,89 @@
+"""`planbot serve` (HTTP API + web page under uvicorn) and `planbot unanswered` (curators)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import click
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="địa chỉ lắng nghe")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--index-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="thư mục chỉ mục (mặc định PLANBOT_INDEX_DIR hoặc indexes/)",
+)
+@click.option(
+    "--lifetime",
+    type=click.FloatRange(min=0),
+    default=0,
+    help="tự dừng sau N giây (0 = chạy mãi; dùng cho kiểm thử/benchmark)",
+)
+def serve(host: str, port: int, index_dir: Path | None, lifetime: float) -> None:
+    """Chạy HTTP API (/v1, /docs) và trang web hỏi đáp."""
+    import uvicorn
+
+    from bot.api import create_app
+    from bot.logsetup import setup_json_logging
+    from bot.settings import Settings
+
+    setup_json_logging()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        raise click.ClickException(f"Cấu hình không hợp lệ: {exc}") from exc
+    if index_dir is not None:
+        settings = settings.model_copy(update={"index_dir": index_dir})
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        access_log=False,  # our middleware writes one JSON line per request
+        log_config=None,
+        server_header=False,
+        timeout_graceful_shutdown=5,
+    )
+    server = uvicorn.Server(config)
+    if lifetime > 0:
+        timer = threading.Timer(lifetime, lambda: setattr(server, "should_exit", True))
+        timer.daemon = True
+        timer.start()
+    server.run()
+
+
+@click.command("unanswered")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--json", "as_json", is_flag=True, help="in JSON")
+@click.option(
+    "--querylog",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="tệp nhật ký câu hỏi (mặc định PLANBOT_QUERYLOG_PATH hoặc indexes/querylog.sqlite)",
+)
+def unanswered(limit: int, as_json: bool, querylog: Path | None) -> None:
+    """Liệt kê câu hỏi chưa trả lời được (not_found), hay gặp nhất trước."""
+    from bot.querylog import QueryLog
+    from bot.settings import Settings
+
+    path = querylog or Settings.from_env().querylog_file
+    if not path.exists():
+        raise click.ClickException(f"Chưa có nhật ký câu hỏi tại {path}")
+    log = QueryLog(path)
+    try:
+        rows = log.unanswered(limit)
+    finally:
+        log.close()
+    if as_json:
+        click.echo(json.dumps([r.model_dump() for r in rows], ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("Không có câu hỏi nào chưa trả lời được.")
+        return
+    for row in rows:
+        click.echo(f"{row.count:>5}  {row.question}  [{', '.join(row.channels)}]")
