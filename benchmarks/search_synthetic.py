@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from retrieval.cleaning import clean_text  # noqa: E402
 from retrieval.lexical import Bm25sIndex, Fts5Index, LexicalIndex, analyze  # noqa: E402
+from retrieval.query_text import AccentRestorer  # noqa: E402
 from retrieval.search import HybridSearcher  # noqa: E402
 from retrieval.vectors import VectorIndex  # noqa: E402
 
@@ -156,6 +157,9 @@ def main() -> None:
         _, t = timed(lambda index=index: index.build(ids, texts))
         print(f"lexical build {name}: {t:.1f}s; peak RSS {peak_mb():.0f} MB")
 
+    restorer, t_restorer = timed(lambda: AccentRestorer.from_texts(texts))
+    print(f"accent restorer (corpus phrases) build: {t_restorer:.1f}s; peak RSS {peak_mb():.0f} MB")
+
     qvecs = embedder.embed_queries(queries)
     recall = np.mean(
         [
@@ -178,6 +182,10 @@ def main() -> None:
             lambda q: approx.search(embedder.embed_queries([q])[0], args.k),
         ),
     ]
+    guided = HybridSearcher(embedder, approx, lexicals["bm25s"], accent_restorer=restorer)
+    rows.append(
+        (f"fused (bm25s + {approx.kind}, corpus-guided)", lambda q: guided.search(q, args.k))
+    )
     for lex in ("bm25s", "fts5"):
         searcher = HybridSearcher(embedder, approx, lexicals[lex], restore_accents=True)
         rows.append(

@@ -22,10 +22,12 @@ from bot.grounding import (
 )
 from bot.intent import QuestionFrame, read_question
 from bot.schemas import Answer, Citation
+from retrieval.deadlines import DueRange
 from retrieval.kb import KnowledgeBase, RecordFilter, RecordView
 from retrieval.models import Clause, Document
 from retrieval.passages import Passage, build_passages, is_clause_id
 from retrieval.search_index import load_searcher
+from retrieval.textnorm import fold
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ HELP_TEXT = (
     "• Tổ công nghệ số cộng đồng phải làm gì?"
 )
 _NUMBER = re.compile(r"\d")
+_WORD = re.compile(r"[\w&]+")
 _RESPONSIBILITY = re.compile(
     r"\btrach nhiem\b|\bphai lam gi\b|\blam gi\b|\bnhiem vu gi\b|\bco nhiem vu\b"
     r"|\bduoc giao (?:gi|lam gi)\b|\bvai tro\b"
@@ -159,8 +162,9 @@ class Assistant:
 
     def _search(self, frame: QuestionFrame) -> list[Candidate]:
         """Top items of both search channels, reranked by question coverage and channel ranks."""
+        question = self._residual_question(frame)
         found = self.searcher.search_channels(
-            frame.text, k=SEARCH_DEPTH, allowed=self._allowed(frame)
+            question, k=SEARCH_DEPTH, allowed=self._allowed(frame)
         )
         lex = {item: r for r, (item, _) in enumerate(found.lexical[:CHANNEL_DEPTH])}
         dense = {item: r for r, (item, _) in enumerate(found.dense[:CHANNEL_DEPTH])}
@@ -169,13 +173,40 @@ class Assistant:
             passage = self.passages.get(item)
             if passage is None:
                 continue
-            evidence = f"{passage.text} {self._doc_context.get(passage.document, '')}"
-            cover = coverage(frame.text, evidence, self.vocab)
+            evidence = passage.text
+            if not frame.documents:  # the plan's own name is evidence when the user named none
+                evidence += " " + self._doc_context.get(passage.document, "")
+            cover = coverage(question, evidence, self.vocab)
             out.append(
                 Candidate(passage, cover, lex.get(item), dense.get(item), len(passage.text))
             )
         out.sort(key=lambda c: -c.score)
         return out
+
+    def _residual_question(self, frame: QuestionFrame) -> str:
+        """The question (original words) without the phrases that only name its plan."""
+        if not frame.documents:
+            return frame.text
+        naming = " | ".join(
+            " ".join(tokens(self._doc_context.get(d, ""))) for d in frame.documents
+        )
+        naming = f" {naming} "
+        words = _WORD.findall(frame.text)
+        keys = [fold(w) for w in words]
+        kept: list[str] = []
+        i = 0
+        while i < len(words):
+            j = i + 1
+            while j <= len(words) and f" {' '.join(keys[i:j])} " in naming:
+                j += 1
+            span = j - 1 - i  # longest run of words starting at i found in the plan's name
+            if span >= 2 or (span == 1 and keys[i].isdigit()):
+                i += span
+                continue
+            kept.append(words[i])
+            i += 1
+        residual = " ".join(kept)
+        return residual if content_tokens(residual) else frame.text
 
     def _answer_from(self, frame: QuestionFrame, candidates: list[Candidate]) -> Answer:
         records = [c for c in candidates if not is_clause_id(c.passage.id)]
@@ -190,8 +221,9 @@ class Assistant:
                 if best_record.cover >= MIN_RECORD_COVERAGE:
                     return self._record_answer(frame, best_record, records, "indicator")
         if best_record is not None and best_record.passage.kind != "indicator":
-            wants_record = frame.wants_owner and not frame.wants_guidance
-            if (wants_record or record_leads) and best_record.cover >= MIN_RECORD_COVERAGE:
+            # An owner/deadline answer needs a question that asks for an owner or a deadline.
+            wants_record = frame.wants_owner and (record_leads or not frame.wants_guidance)
+            if wants_record and best_record.cover >= MIN_RECORD_COVERAGE:
                 return self._record_answer(frame, best_record, records, "owner_deadline")
         if best_clause is not None and best_clause.cover >= MIN_CLAUSE_COVERAGE:
             if frame.wants_quantity and not any(
@@ -298,6 +330,8 @@ class Assistant:
             for v in self.kb.records(f):
                 views.setdefault(v.record.id, v)
         found = list(views.values())
+        if frame.period is not None and frame.period.due_by is not None:
+            found = [v for v in found if _due_within(v, frame.period)]
         printed = [v for v in found if not v.inherited]
         found = printed or found
         found = self._topic_filter(frame, found)
@@ -351,6 +385,31 @@ class Assistant:
         )
 
 
+def _due_within(view: RecordView, period: DueRange) -> bool:
+    """A row is due in a period when its deadline ends inside it ("đến hạn Quý II/2025")."""
+    due_by = view.record.due_by
+    if not due_by or period.due_by is None:
+        return False
+    start = period.due_from.isoformat() if period.due_from else "0000-01-01"
+    return start <= due_by <= period.due_by.isoformat()
+
+
+def _period_text(period: DueRange) -> str:
+    """A period for reading: "Quý II/2025", "năm 2025" or "trước ngày 30/6/2025"."""
+    start, end = period.due_from, period.due_by
+    if end is None:
+        return period.raw or ""
+    if start is not None and start.year == end.year:
+        if start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31:
+            return f"năm {end.year}"
+        if start.day == 1 and (end.month - start.month) == 2 and start.month % 3 == 1:
+            quarter = ("I", "II", "III", "IV")[start.month // 3]
+            return f"Quý {quarter}/{end.year}"
+    if start is None:
+        return f"trước ngày {end.day}/{end.month}/{end.year}"
+    return f"{start.day}/{start.month}/{start.year} – {end.day}/{end.month}/{end.year}"
+
+
 def _list_kind(frame: QuestionFrame) -> str | None:
     """The record kind a list question asks for, when it names exactly one."""
     if len(frame.kinds) == 1:
@@ -370,8 +429,8 @@ def _list_heading(
     if who:
         role = {"lead": "do", "coordinating": "có phối hợp của"}.get(frame.role, "liên quan đến")
         parts.append(f"{role} {who}" + (" chủ trì/đầu mối" if frame.role == "lead" else ""))
-    if frame.period is not None and frame.period.raw:
-        parts.append(f"có thời hạn trong {frame.period.raw}")
+    if frame.period is not None and frame.period.due_by is not None:
+        parts.append(f"đến hạn trong {_period_text(frame.period)}")
     if where:
         parts.append(f"trong {where}")
     return " ".join(parts) + ":"

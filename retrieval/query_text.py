@@ -153,15 +153,19 @@ class AccentRestorer:
     @classmethod
     def from_texts(cls, texts: Iterable[str], max_n: int = 3) -> AccentRestorer:
         """Count every 1..max_n word sequence of the corpus by its folded key."""
-        counts: dict[str, Counter[str]] = {}
+        counts: Counter[tuple[str, str]] = Counter()
+        folded: dict[str, str] = {}
         for text in texts:
-            words = [w.lower() for w in _WORD.findall(text)]
+            tokens = [w.lower() for w in _WORD.findall(text)]
+            keys = [folded.get(w) or folded.setdefault(w, fold(w)) for w in tokens]
             for n in range(1, max_n + 1):
-                for i in range(len(words) - n + 1):
-                    form = " ".join(words[i : i + n])
-                    counts.setdefault(fold(form), Counter())[form] += 1
-        phrases = {k: c.most_common(1)[0][0] for k, c in counts.items() if " " in k}
-        words = {k: tuple(f for f, _ in c.most_common()) for k, c in counts.items() if " " not in k}
+                for i in range(len(tokens) - n + 1):
+                    counts[(" ".join(keys[i : i + n]), " ".join(tokens[i : i + n]))] += 1
+        ranked: dict[str, list[str]] = {}
+        for (key, form), _ in counts.most_common():
+            ranked.setdefault(key, []).append(form)
+        phrases = {k: forms[0] for k, forms in ranked.items() if " " in k}
+        words = {k: tuple(forms) for k, forms in ranked.items() if " " not in k}
         for phrase in QUESTION_PHRASES:
             if " " in phrase:
                 phrases.setdefault(fold(phrase), phrase)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from retrieval.embed_cache import CachedEmbedder, EmbeddingCache
 from retrieval.embeddings import Embedder, load_embedder
-from retrieval.lexical import make_lexical_index
 from retrieval.passages import Passage
 from retrieval.search import HybridSearcher
 from retrieval.vectors import VectorIndex
@@ -61,9 +60,9 @@ def load_searcher(
     """Load the vector index (refusing another model's index) and build the lexical index."""
     embedder = load_embedder(embedder_spec(spec))
     vectors = VectorIndex.load(Path(index_dir), embedder.name)
-    lexical = make_lexical_index()
-    lexical.build([p.id for p in passages], [p.text for p in passages])
-    return HybridSearcher(embedder, vectors, lexical)
+    return HybridSearcher.over_passages(
+        embedder, vectors, [p.id for p in passages], [p.text for p in passages]
+    )
 
 
 def write_passage_manifest(passages: list[Passage], index_dir: Path) -> None:

