@@ -16,6 +16,7 @@ from bot.grounding import (
     build_vocabulary,
     content_tokens,
     coverage,
+    quantity_unsupported,
     tokens,
     unknown_places,
     unseen_terms,
@@ -26,6 +27,7 @@ from retrieval.deadlines import DueRange
 from retrieval.kb import KnowledgeBase, RecordFilter, RecordView
 from retrieval.models import Clause, Document
 from retrieval.passages import Passage, build_passages, is_clause_id
+from retrieval.query_text import expand_query
 from retrieval.search_index import load_searcher
 from retrieval.textnorm import fold
 
@@ -39,6 +41,7 @@ LONG_PASSAGE = 400  # characters; longer passages get their coverage damped
 # Calibrated on shared/eval/dev.jsonl (see docs/retrieval.md): below these the answer is "not found".
 MIN_RECORD_COVERAGE = 0.34
 MIN_CLAUSE_COVERAGE = 0.30
+AGREEMENT_RELIEF = 0.1
 
 HELP_TEXT = (
     "Bạn hãy đặt câu hỏi về các kế hoạch chuyển đổi số, ví dụ:\n"
@@ -54,6 +57,9 @@ _RESPONSIBILITY = re.compile(
     r"|\bduoc giao (?:gi|lam gi)\b|\bvai tro\b"
 )
 _DUTY_CLAUSES = 3
+_DUTY_WORDS = frozenset(
+    "trach nhiem phai lam gi nhiem vu co duoc giao vai tro lien quan den".split()
+)
 
 
 @dataclass
@@ -65,6 +71,15 @@ class Candidate:
     lexical_rank: int | None
     dense_rank: int | None
     length: int
+
+    @property
+    def agreed(self) -> bool:
+        """Ranked first by both the lexical and the dense channel: strong evidence on its own."""
+        return self.lexical_rank == 0 and self.dense_rank == 0
+
+    def passes(self, minimum: float) -> bool:
+        """Coverage high enough to answer from this candidate (lower bar when channels agree)."""
+        return self.cover >= (minimum - AGREEMENT_RELIEF if self.agreed else minimum)
 
     @property
     def score(self) -> float:
@@ -93,6 +108,13 @@ class Assistant:
         self._docs_by_id = {d.id: d for d in self.documents}
         self._views: dict[str, RecordView] = {v.record.id: v for v in kb.iter_records()}
         self._clauses: dict[str, Clause] = {c.id: c for c in kb.clauses()}
+        printed: dict[str, str] = {}
+        for view in self._views.values():
+            for name in [*view.record.lead, *view.record.coordinating]:
+                key = " ".join(tokens(name))
+                if len(key.split()) >= 3 and not key.startswith("cac "):
+                    printed.setdefault(key, name)
+        self._printed_names = sorted(printed.items(), key=lambda kv: -len(kv[0]))
         self._doc_context = {
             d.id: f"{d.title} {d.short_name} {d.issuer} {d.number} {' '.join(d.aliases)}"
             for d in self.documents
@@ -138,14 +160,16 @@ class Assistant:
         if places:
             reason = f"Các kế hoạch hiện có không nhắc đến {', '.join(places)}."
             return self._not_found(frame, reason)
+        if frame.agencies and not frame.wants_list and _RESPONSIBILITY.search(frame.folded):
+            duties = self._duties(frame)
+            if duties is not None:
+                return duties
+        if frame.wants_list and not frame.agencies:
+            frame.agencies = self._printed_agencies(frame.folded)
         if frame.wants_list and (frame.agencies or frame.period):
             listed = self._list(frame)
             if listed is not None:
                 return listed
-        if frame.agencies and _RESPONSIBILITY.search(frame.folded):
-            duties = self._duties(frame)
-            if duties is not None:
-                return duties
         candidates = self._search(frame)
         if not candidates:
             return self._not_found(frame, None)
@@ -163,6 +187,7 @@ class Assistant:
     def _search(self, frame: QuestionFrame) -> list[Candidate]:
         """Top items of both search channels, reranked by question coverage and channel ranks."""
         question = self._residual_question(frame)
+        expanded = expand_query(question)  # "CĐS" counts as "chuyển đổi số" for coverage
         found = self.searcher.search_channels(
             question, k=SEARCH_DEPTH, allowed=self._allowed(frame)
         )
@@ -176,10 +201,8 @@ class Assistant:
             evidence = passage.text
             if not frame.documents:  # the plan's own name is evidence when the user named none
                 evidence += " " + self._doc_context.get(passage.document, "")
-            cover = coverage(question, evidence, self.vocab)
-            out.append(
-                Candidate(passage, cover, lex.get(item), dense.get(item), len(passage.text))
-            )
+            cover = coverage(expanded, evidence, self.vocab)
+            out.append(Candidate(passage, cover, lex.get(item), dense.get(item), len(passage.text)))
         out.sort(key=lambda c: -c.score)
         return out
 
@@ -187,9 +210,7 @@ class Assistant:
         """The question (original words) without the phrases that only name its plan."""
         if not frame.documents:
             return frame.text
-        naming = " | ".join(
-            " ".join(tokens(self._doc_context.get(d, ""))) for d in frame.documents
-        )
+        naming = " | ".join(" ".join(tokens(self._doc_context.get(d, ""))) for d in frame.documents)
         naming = f" {naming} "
         words = _WORD.findall(frame.text)
         keys = [fold(w) for w in words]
@@ -209,6 +230,15 @@ class Assistant:
         return residual if content_tokens(residual) else frame.text
 
     def _answer_from(self, frame: QuestionFrame, candidates: list[Candidate]) -> Answer:
+        answer = self._choose(frame, candidates)
+        if answer.intent != "not_found":
+            evidence = [c.quote for c in answer.citations[:3]]
+            evidence += [str(f.get("target") or "") for f in answer.facts[:1]]
+            if quantity_unsupported(frame.text, evidence):
+                return self._not_found(frame, "Các kế hoạch không nêu con số này.", candidates)
+        return answer
+
+    def _choose(self, frame: QuestionFrame, candidates: list[Candidate]) -> Answer:
         records = [c for c in candidates if not is_clause_id(c.passage.id)]
         clauses = [c for c in candidates if is_clause_id(c.passage.id)]
         best_record = records[0] if records else None
@@ -218,14 +248,14 @@ class Assistant:
         )
         if best_record is not None and best_record.passage.kind == "indicator":
             if frame.wants_indicator or frame.wants_quantity or record_leads:
-                if best_record.cover >= MIN_RECORD_COVERAGE:
+                if best_record.passes(MIN_RECORD_COVERAGE):
                     return self._record_answer(frame, best_record, records, "indicator")
         if best_record is not None and best_record.passage.kind != "indicator":
             # An owner/deadline answer needs a question that asks for an owner or a deadline.
             wants_record = frame.wants_owner and (record_leads or not frame.wants_guidance)
-            if wants_record and best_record.cover >= MIN_RECORD_COVERAGE:
+            if wants_record and best_record.passes(MIN_RECORD_COVERAGE):
                 return self._record_answer(frame, best_record, records, "owner_deadline")
-        if best_clause is not None and best_clause.cover >= MIN_CLAUSE_COVERAGE:
+        if best_clause is not None and best_clause.passes(MIN_CLAUSE_COVERAGE):
             if frame.wants_quantity and not any(
                 _NUMBER.search(c.passage.text) for c in clauses[:3]
             ):
@@ -289,10 +319,16 @@ class Assistant:
             chosen.append(clause)
         if not chosen:
             return None
-        # Prefer the newest plan in scope, then document order.
+        # Prefer the newest plan in scope, then the clauses closest to the question's topic.
         chosen.sort(key=lambda c: (-(self._doc_year(c.document)), c.document, c.line_start))
         doc = chosen[0].document
-        chosen = [c for c in chosen if c.document == doc][:_DUTY_CLAUSES]
+        chosen = [c for c in chosen if c.document == doc]
+        named = set(tokens(" ".join(frame.agencies))) | _DUTY_WORDS
+        topic = " ".join(t for t in tokens(self._residual_question(frame)) if t not in named)
+        if content_tokens(topic):
+            order = {c.id: i for i, c in enumerate(chosen)}
+            chosen.sort(key=lambda c: (-coverage(topic, c.text, self.vocab), order[c.id]))
+        chosen = chosen[:_DUTY_CLAUSES]
         citations = []
         for clause in chosen:
             cj = self.kb.clause_json(clause)
@@ -307,6 +343,17 @@ class Assistant:
             citations=citations,
             confidence=1.0,
         )
+
+    def _printed_agencies(self, folded_question: str) -> list[str]:
+        """Agencies named in the question as printed in the tables, when the directory lacks them."""
+        found: list[str] = []
+        padded = f" {folded_question} "
+        for key, printed in self._printed_names:
+            words = key.split()
+            head = " ".join(words[:5]) if len(words) >= 5 else key
+            if f" {head} " in padded and not any(head in fold(f) for f in found):
+                found.append(printed)
+        return found
 
     def _doc_year(self, doc_id: str) -> int:
         doc = self._docs_by_id.get(doc_id)
@@ -374,9 +421,11 @@ class Assistant:
         for c in (candidates or [])[:3]:
             suggestions.append(compose.shorten(c.passage.text, 140))
         if reason is None and unseen_terms(frame.text, self.vocab):
-            reason = "Các kế hoạch không có nội dung về: " + ", ".join(
-                unseen_terms(frame.text, self.vocab)[:3]
-            ) + "."
+            reason = (
+                "Các kế hoạch không có nội dung về: "
+                + ", ".join(unseen_terms(frame.text, self.vocab)[:3])
+                + "."
+            )
         return Answer(
             question=frame.text,
             intent="not_found",

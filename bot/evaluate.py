@@ -142,7 +142,9 @@ class Report:
 
 def run_eval(path: Path, ask: Callable[[str], Answer]) -> Report:
     """Ask every question of the gold file and aggregate the scores."""
-    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     kinds: dict[str, list[float]] = defaultdict(list)
     styles: dict[str, list[float]] = defaultdict(list)
     failures: list[dict[str, Any]] = []

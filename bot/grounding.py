@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from retrieval.query_text import has_diacritics
 from retrieval.textnorm import fold, nfc
 
 # Folded function words and question words: they carry no topic.
@@ -91,6 +92,21 @@ def build_vocabulary(passages: Iterable[str]) -> Vocabulary:
     return vocab
 
 
+# First words of names that are generic ("Sở Tài chính", "Huyện Ứng Hòa"): the rest is the name.
+_GENERIC_FIRST = frozenset(
+    "sở ban cục tỉnh thành huyện quận xã phường thị kế tổ ủy công báo đài bộ chi phòng trường"
+    " bệnh viện ngân khu hội trung văn thanh hệ mô nền cổng chương đề quyết nghị tp ubnd".split()
+)
+_PLACE_WORDS = r"thành phố|tp\.?|tỉnh|quận|huyện|xã|phường|thị xã|thị trấn"
+_ACCENTED_PLACE = re.compile(
+    rf"(?<!\w)({_PLACE_WORDS})\s+((?:[A-ZĐ][\wà-ỹđ]*)(?:\s+[A-ZĐ][\wà-ỹđ]*){{0,2}})", re.IGNORECASE
+)
+
+
+def _accented(text: str) -> str:
+    return " ".join(_WORD.findall(nfc(text).lower()))
+
+
 def unknown_places(question: str, vocab: Vocabulary) -> list[str]:
     """Place or proper names in the question that the corpus never mentions (e.g. "Đà Nẵng")."""
     unknown: list[str] = []
@@ -98,14 +114,30 @@ def unknown_places(question: str, vocab: Vocabulary) -> list[str]:
         words = name.split()
         if len(words) < 2:
             continue
-        # Compare with diacritics: a name typed with them must appear with the same ones.
-        tail = " ".join(_WORD.findall(nfc(" ".join(words[1:])).lower()))
-        if f" {tail} " not in vocab.accented:
-            unknown.append(name)
-    for prefix, first, second in _PLACE_PREFIX.findall(fold(question)):
+        full = _accented(name)
+        if f" {full} " in vocab.accented:
+            continue
+        tail = _accented(" ".join(words[1:]))
+        if words[0].lower() in _GENERIC_FIRST and f" {tail} " in vocab.accented:
+            continue
+        unknown.append(name)
+    for prefix, name in _ACCENTED_PLACE.findall(question):
+        if not name[:1].isupper():
+            continue
+        prefix = "thành phố" if prefix.lower().startswith("tp") else prefix.lower()
+        phrase = _accented(f"{prefix} {name}")
+        first_two = " ".join(phrase.split()[: len(prefix.split()) + 2])
+        if f" {first_two} " not in vocab.accented and name not in unknown:
+            unknown.append(f"{prefix} {name}")
+    if has_diacritics(question):
+        return unknown  # typed with diacritics: the capitalised-name checks above apply
+    folded = fold(question).replace("tp ", "thanh pho ")
+    for prefix, first, second in _PLACE_PREFIX.findall(folded):
         if first in STOPWORDS or second in STOPWORDS:
             continue
-        if not vocab.has_phrase(f"{first} {second}"):
+        if not vocab.has_phrase(f"{prefix} {first} {second}") and not vocab.has_phrase(
+            f"{first} {second}"
+        ):
             unknown.append(f"{prefix} {first} {second}")
     return unknown
 
@@ -119,7 +151,9 @@ def coverage(question: str, evidence: str, vocab: Vocabulary) -> float:
     ev_token_set = set(ev_tokens)
     ev_bigrams = set(bigrams(ev_tokens))
     terms = [(t, t in ev_token_set) for t in q_tokens]
-    terms += [(b, b in ev_bigrams) for b in content_bigrams(question)]
+    # Bigrams never seen in the corpus are mostly pairs straddling two words ("cầu công"):
+    # they would only dilute the score, so only corpus phrases count.
+    terms += [(b, b in ev_bigrams) for b in content_bigrams(question) if vocab.bigram_df[b] > 0]
     total = sum(vocab.idf(t) for t, _ in terms)
     if total <= 0:
         return 0.0
@@ -129,3 +163,23 @@ def coverage(question: str, evidence: str, vocab: Vocabulary) -> float:
 def unseen_terms(question: str, vocab: Vocabulary) -> list[str]:
     """Content bigrams of the question that never occur in the corpus."""
     return [b for b in content_bigrams(question) if vocab.bigram_df[b] == 0]
+
+
+_MONEY_QUESTION = re.compile(
+    r"\bbao nhieu tien\b|\bkinh phi\b|\bchi phi\b|\bmuc ho tro\b|\bphu cap\b|\bmuc chi\b"
+    r"|\bngan sach\b|\bbao nhieu (?:trieu|ty|nghin) dong\b"
+)
+_MONEY_EVIDENCE = re.compile(r"\d[\d.,]*\s*(?:dong|trieu|ty|nghin|vnd|usd)\b")
+_PERCENT_QUESTION = re.compile(r"\bbao nhieu\s*(?:phan tram|%)|\bphan tram\b|\bbao nhieu\b.*%")
+
+
+def quantity_unsupported(question: str, evidence: list[str]) -> bool:
+    """A question asking an amount of money or a percentage needs one in the evidence."""
+    folded = fold(question)
+    text = fold(" ".join(evidence))
+    if _MONEY_QUESTION.search(folded) and re.search(r"\bbao nhieu\b|\bmuc\b|\bla\b", folded):
+        if not _MONEY_EVIDENCE.search(text):
+            return True
+    if _PERCENT_QUESTION.search(folded) and "%" not in text:
+        return True
+    return False

@@ -16,7 +16,7 @@ Role = Literal["lead", "coordinating", "any"]
 _LIST_RE = re.compile(
     r"\b(?:nhung|cac|liet ke|danh sach)\s+(?:\w+\s+){0,2}?"
     r"(?:nhiem vu|mo hinh|chi tieu|viec|cong viec|nv)\b"
-    r"|\b(?:nhiem vu|mo hinh|chi tieu|viec|cong viec)\s+(?:nao|gi)\b"
+    r"|\b(?:nhiem vu|mo hinh|chi tieu|viec|cong viec)\s+nao\b"
     r"|\b(?:liet ke|danh sach)\b"
     r"|\bbao nhieu\s+(?:nhiem vu|mo hinh|chi tieu)\b"
 )
@@ -61,34 +61,76 @@ class QuestionFrame:
     kinds: list[str] = field(default_factory=list)  # record kinds named: task/model/indicator
 
 
+def _title_bigrams(text: str) -> set[str]:
+    toks = re.findall(r"[a-z0-9]+", fold(text))
+    return {f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)}
+
+
+def _doc_place(doc: Document) -> str:
+    """The place a plan belongs to, from its issuer ("UBND thành phố Hà Nội" → "ha noi")."""
+    m = re.search(
+        r"(?:thanh pho|tinh|huyen|quan|xa|phuong)\s+([a-z ]+?)(?:\s*\(|$)", fold(doc.issuer)
+    )
+    return m.group(1).strip() if m else ""
+
+
+def _doc_years(doc: Document) -> set[str]:
+    years = set(re.findall(r"(?:19|20)\d{2}", doc.title))
+    if doc.date:
+        years.add(doc.date[:4])
+    return years
+
+
 def document_mentions(folded: str, documents: list[Document]) -> list[str]:
-    """Documents the question names by number ("402"), alias or place ("hung yen")."""
-    named: list[str] = []
-    for doc in documents:
-        keys = [fold(a) for a in doc.aliases]
+    """Plans the question names: by number ("402"), alias, year, place and distinctive title words."""
+    if not documents:
+        return []
+    all_titles = [_title_bigrams(d.title) for d in documents]
+    common = set.intersection(*all_titles) if all_titles else set()
+    q_bigrams = _title_bigrams(folded)
+    q_years = set(re.findall(r"(?:19|20)\d{2}", folded))
+    scores: dict[str, float] = {}
+    for doc, title in zip(documents, all_titles, strict=True):
+        score = 0.0
         number = doc.number.split("/")[0].strip()
-        if number.isdigit():
-            keys.append(number)
-        for key in keys:
-            if not key:
-                continue
-            pattern = r"(?<![\w/])" + re.escape(key) + r"(?![\w/])"
-            if re.search(pattern, folded):
-                named.append(doc.id)
+        if number.isdigit() and re.search(rf"(?<![\w/]){number}(?![\w/])", folded):
+            score += 3
+        for alias in doc.aliases:
+            key = fold(alias)
+            if (
+                key
+                and not key.isdigit()
+                and re.search(rf"(?<![\w/]){re.escape(key)}(?![\w/])", folded)
+            ):
+                score += 2
                 break
-    return named
+        if q_years & _doc_years(doc):
+            score += 1.5
+        if score == 0:  # place and title words only support a number, an alias or a year
+            scores[doc.id] = 0.0
+            continue
+        place = _doc_place(doc)
+        if place and re.search(rf"\b{re.escape(place)}\b", folded):
+            score += 1
+        score += 0.5 * len((title - common) & q_bigrams)
+        scores[doc.id] = score
+    best = max(scores.values())
+    if best < 2:
+        return []
+    return [doc_id for doc_id, score in scores.items() if score == best]
 
 
 def read_question(question: str, documents: list[Document], agency_finder) -> QuestionFrame:
     """Build a QuestionFrame: cues, named plans, agencies (via `agency_finder(text)`), period."""
     folded = fold(question)
     frame = QuestionFrame(text=question, folded=folded)
-    frame.documents = document_mentions(folded, documents)
+    # A period the question asks about ("hạn Quý IV/2025") does not name a plan by its year.
+    frame.documents = document_mentions(_without_periods(folded), documents)
     try:
         frame.agencies = list(agency_finder(question))
     except Exception:  # noqa: BLE001 - a finder problem must not break answering
         frame.agencies = []
-    frame.period = _question_period(question)
+    frame.period = _question_period(question, _plan_year(frame.documents, documents))
     frame.wants_list = bool(_LIST_RE.search(folded))
     frame.wants_owner = bool(_OWNER_RE.search(folded))
     frame.wants_quantity = bool(_QUANTITY_RE.search(folded))
@@ -102,15 +144,61 @@ def read_question(question: str, documents: list[Document], agency_finder) -> Qu
     return frame
 
 
-_PERIOD_HINT = re.compile(r"\bquy\b|\bq[1-4]\b|\bq\s*[1-4]\s*/|\b20\d\d\s*q[1-4]\b|\bden han\b|\btruoc\b")
+_PERIOD_HINT = re.compile(
+    r"\bquy\b|\bq[1-4]\b|\bq\s*[1-4]\s*/|\b20\d\d\s*q[1-4]\b|\bden han\b|\btruoc\b"
+)
+_YEAR = r"(?:19|20)\d{2}"
+# Most specific first: a question naming "quý III năm 2025" inside "kế hoạch … 2025" means Q3.
+_SPECIFIC_PERIODS = [
+    re.compile(rf"\b(?:truoc|den het|den)\s*(?:ngay\s*)?\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*{_YEAR}\b"),
+    re.compile(rf"\b{_YEAR}\s*[-/ ]?\s*q[1-4]\b"),
+    re.compile(
+        rf"\b(?:quy|q)\s*\.?\s*(?:iv|iii|ii|i|[1-4])\b(?:\s*(?:/|-|,)?\s*(?:nam\s*)?{_YEAR}\b)?"
+    ),
+    re.compile(
+        rf"\b(?:6|sau) thang (?:dau|cuoi)(?: nam)?(?:\s*(?:/|-|,)?\s*(?:nam\s*)?{_YEAR}\b)?"
+    ),
+    re.compile(rf"\bthang\s*\d{{1,2}}(?:\s*(?:/|-|,)?\s*(?:nam\s*)?{_YEAR}\b)?"),
+    re.compile(rf"\b(?:den han|han)\s*(?:trong\s*)?(?:nam\s*)?{_YEAR}\b"),
+]
+_ANY_YEAR = re.compile(rf"\b({_YEAR})\b")
 
 
-def _question_period(question: str) -> DueRange | None:
-    """A period the question asks about ("đến hạn Quý IV/2025"), not a plan year in its name."""
+def _without_periods(folded: str) -> str:
+    """The folded question with deadline phrases blanked out."""
+    for pattern in _SPECIFIC_PERIODS:
+        folded = pattern.sub(" ", folded)
+    return folded
+
+
+def _plan_year(named: list[str], documents: list[Document]) -> int | None:
+    """The year a named plan is for: the year in its title, else the year it was issued."""
+    for doc in documents:
+        if doc.id in named:
+            years = _ANY_YEAR.findall(doc.title)
+            if years:
+                return int(years[-1])
+            if doc.date:
+                return int(doc.date[:4])
+    return None
+
+
+def _question_period(question: str, plan_year_hint: int | None = None) -> DueRange | None:
+    """The period a question asks about ("đến hạn Quý IV/2025"), not a plan year in its name."""
     folded = fold(question)
     if not _PERIOD_HINT.search(folded):
         return None
-    try:
-        return parse_period(question)
-    except Exception:  # noqa: BLE001
-        return None
+    for pattern in _SPECIFIC_PERIODS:
+        m = pattern.search(folded)
+        if m is None:
+            continue
+        phrase = m.group(0)
+        years = _ANY_YEAR.findall(folded)
+        plan_year = int(years[-1]) if years else plan_year_hint
+        try:
+            found = parse_period(phrase, plan_year=plan_year)
+        except Exception:  # noqa: BLE001 - an odd phrase just means no period filter
+            found = None
+        if found is not None and found.due_by is not None:
+            return found
+    return None

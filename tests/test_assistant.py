@@ -36,7 +36,10 @@ def test_past_deadline_is_reported_against_today(assistant: Assistant) -> None:
     ans = assistant.ask("ai chu tri trien khai he thong soc, han khi nao?")
     assert "đã qua" in ans.answer  # Q4/2025 is before the test machine's today (2026+)
     later = Assistant(
-        assistant.kb, assistant.searcher, list(assistant.passages.values()), lambda: date(2025, 1, 1)
+        assistant.kb,
+        assistant.searcher,
+        list(assistant.passages.values()),
+        lambda: date(2025, 1, 1),
     )
     assert "đã qua" not in later.ask("ai chu tri trien khai he thong soc, han khi nao?").answer
 
@@ -85,7 +88,15 @@ def test_unknown_place_is_not_found(assistant: Assistant) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["", "   ", "x" * 5000, "😀🎉🔥", '"*" OR NEAR(', "'; DROP TABLE tasks; --", "NEAR(a b, 2) AND *"],
+    [
+        "",
+        "   ",
+        "x" * 5000,
+        "😀🎉🔥",
+        '"*" OR NEAR(',
+        "'; DROP TABLE tasks; --",
+        "NEAR(a b, 2) AND *",
+    ],
 )
 def test_bad_questions_get_a_reply_not_an_exception(assistant: Assistant, question: str) -> None:
     ans = assistant.ask(question)
@@ -102,7 +113,10 @@ def test_dev_set_meets_targets(assistant: Assistant) -> None:
     assert report.by_kind["list"] >= 0.85
     assert report.by_kind["no_answer"] >= 0.80
     assert report.false_not_found <= report.answerable / 20
-    assert abs(report.by_style["nodiac"] - report.overall) <= 0.05 or report.by_style["nodiac"] >= report.overall
+    assert (
+        abs(report.by_style["nodiac"] - report.overall) <= 0.05
+        or report.by_style["nodiac"] >= report.overall
+    )
 
 
 def test_ask_json_batch_from_stdin(full_index_dir: Path) -> None:
