@@ -58,7 +58,8 @@ def _content_length(scope: Scope) -> int | None:
 
 class AccessLogMiddleware:
     """Log method, path, status, latency and (if set by the endpoint) question length and
-    intent as one JSON line. Headers and query strings are never logged (keys live there)."""
+    intent as one JSON line; headers and query strings are never logged (keys live there).
+    Adds X-Request-ID, nosniff, and no-store on API answers."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -71,6 +72,8 @@ class AccessLogMiddleware:
         request_id = uuid.uuid4().hex[:12]
         state: dict[str, Any] = scope.setdefault("state", {})
         status = 500
+        path = scope.get("path", "")
+        private = path.startswith("/v1/") or path.startswith("/web/ask")  # answers: not cached
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status
@@ -78,6 +81,11 @@ class AccessLogMiddleware:
                 status = message["status"]
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
+                names = {name.lower() for name, _ in headers}
+                if b"x-content-type-options" not in names:
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                if private and b"cache-control" not in names:
+                    headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}
             await send(message)
 

@@ -380,16 +380,24 @@ class Assistant:
         if frame.period is not None and frame.period.due_by is not None:
             found = [v for v in found if _due_within(v, frame.period)]
         printed = [v for v in found if not v.inherited]
+        inherited = [v for v in found if v.inherited]
         found = printed or found
         found = self._topic_filter(frame, found)
         if not found:
             return None
         facts = [self.kb.record_json(v) for v in found]
         heading = _list_heading(frame, kind, len(facts), self._docs_by_id)
+        text = compose.list_answer(facts, heading, self.kb.directory.display, self.today())
+        if printed and inherited:
+            old_names = sorted({n for v in inherited for n in v.record.lead})
+            text += (
+                f"\nNgoài ra có {len(inherited)} mục ghi tên cơ quan cũ "
+                f"({'; '.join(self.kb.directory.display(n) for n in old_names[:3])})."
+            )
         return Answer(
             question=frame.text,
             intent="list",
-            answer=compose.list_answer(facts, heading, self.kb.directory.display, self.today()),
+            answer=text,
             facts=facts,
             citations=[Citation(**f["citation"], record_id=f["id"]) for f in facts],
             confidence=1.0,

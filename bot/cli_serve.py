@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from bot.settings import Settings
+
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="địa chỉ lắng nghe")
@@ -30,13 +32,9 @@ def serve(host: str, port: int, index_dir: Path | None, lifetime: float) -> None
 
     from bot.api import create_app
     from bot.logsetup import setup_json_logging
-    from bot.settings import Settings
 
     setup_json_logging()
-    try:
-        settings = Settings.from_env()
-    except ValueError as exc:
-        raise click.ClickException(f"Cấu hình không hợp lệ: {exc}") from exc
+    settings = load_settings()
     if index_dir is not None:
         settings = settings.model_copy(update={"index_dir": index_dir})
     app = create_app(settings)
@@ -57,6 +55,20 @@ def serve(host: str, port: int, index_dir: Path | None, lifetime: float) -> None
     server.run()
 
 
+def load_settings() -> Settings:
+    """Settings from the environment; errors name the variable but never echo values (keys)."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings.from_env()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+            for e in exc.errors(include_input=False, include_url=False)
+        )
+        raise click.ClickException(f"Cấu hình không hợp lệ: {problems}") from None
+
+
 @click.command("unanswered")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--json", "as_json", is_flag=True, help="in JSON")
@@ -69,9 +81,8 @@ def serve(host: str, port: int, index_dir: Path | None, lifetime: float) -> None
 def unanswered(limit: int, as_json: bool, querylog: Path | None) -> None:
     """Liệt kê câu hỏi chưa trả lời được (not_found), hay gặp nhất trước."""
     from bot.querylog import QueryLog
-    from bot.settings import Settings
 
-    path = querylog or Settings.from_env().querylog_file
+    path = querylog or load_settings().querylog_file
     if not path.exists():
         raise click.ClickException(f"Chưa có nhật ký câu hỏi tại {path}")
     log = QueryLog(path)

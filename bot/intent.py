@@ -20,6 +20,8 @@ _LIST_RE = re.compile(
     r"|\b(?:liet ke|danh sach)\b"
     r"|\bbao nhieu\s+(?:nhiem vu|mo hinh|chi tieu)\b"
 )
+# "việc gì đến hạn Q2/2025": with a period, "… gì" asks for every row due then.
+_PERIOD_LIST_RE = re.compile(r"\b(?:viec|cong viec|nhiem vu|mo hinh|chi tieu|nv)\s+(?:gi|nao)\b")
 _OWNER_RE = re.compile(
     r"\b(?:ai|don vi nao|co quan nao|so nao|ben nao|noi nao|dau moi)\b"
     r"|\bchu tri\b|\bphoi hop\b|\bhan\b|\bhan chot\b|\bkhi nao\b|\bbao gio\b"
@@ -131,7 +133,9 @@ def read_question(question: str, documents: list[Document], agency_finder) -> Qu
     except Exception:  # noqa: BLE001 - a finder problem must not break answering
         frame.agencies = []
     frame.period = _question_period(question, _plan_year(frame.documents, documents))
-    frame.wants_list = bool(_LIST_RE.search(folded))
+    frame.wants_list = bool(_LIST_RE.search(folded)) or bool(
+        frame.period is not None and _PERIOD_LIST_RE.search(folded)
+    )
     frame.wants_owner = bool(_OWNER_RE.search(folded))
     frame.wants_quantity = bool(_QUANTITY_RE.search(folded))
     frame.wants_indicator = bool(_INDICATOR_RE.search(folded))

@@ -78,8 +78,8 @@ def _load_assistant(index_dir: Path) -> Assistant:
 
 
 class AssistantProvider:
-    """`get()` returns the current Assistant; a changed kb.sqlite is loaded in the background
-    and swapped in, while requests already holding the old instance finish on it."""
+    """`get()` returns the current Assistant; changed index files are loaded in a background
+    thread and swapped in, while requests already holding the old instance finish on it."""
 
     def __init__(
         self,
@@ -119,14 +119,17 @@ class AssistantProvider:
 
     @property
     def ready(self) -> bool:
+        """True once an index is loaded."""
         return self._current is not None
 
     @property
     def current(self) -> Loaded | None:
+        """The loaded snapshot, without a change check."""
         return self._current
 
     @property
     def build_id(self) -> str | None:
+        """Build id of the index being served."""
         return self._current.build_id if self._current else None
 
     def wait_idle(self, timeout: float = 60.0) -> bool:

@@ -37,7 +37,7 @@ def build_search_index(
     """Embed passages (cached: unchanged texts are not re-embedded) and save the vector index."""
     index_dir = Path(index_dir)
     inner = embedder or load_embedder(embedder_spec())
-    cache = EmbeddingCache.in_dir(index_dir)
+    cache = EmbeddingCache.in_dir(os.environ.get("PLANBOT_EMBED_CACHE_DIR") or index_dir)
     try:
         cached = CachedEmbedder(inner, cache)
         vectors = cached.embed_passages([p.text for p in passages])

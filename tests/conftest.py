@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,13 @@ from retrieval.build import BuildReport, build_index
 from retrieval.kb import KnowledgeBase
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Share one embedding cache across every index build of the session (subprocesses too),
+    so only the first build embeds the corpus."""
+    if "PLANBOT_EMBED_CACHE_DIR" not in os.environ:
+        os.environ["PLANBOT_EMBED_CACHE_DIR"] = tempfile.mkdtemp(prefix="planbot-embed-cache-")
 CORPUS_DIR = REPO / "corpus"
 
 

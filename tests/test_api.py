@@ -1,8 +1,6 @@
 """HTTP API end to end: the real `planbot serve` process, every endpoint, schemathesis fuzzing,
 and hot reload of a rebuilt index while requests are in flight."""
 
-# ruff: noqa: F811 — pytest fixtures imported from api_support are re-bound as parameters
-
 from __future__ import annotations
 
 import json
@@ -17,17 +15,6 @@ from urllib.parse import quote
 import httpx
 import pytest
 import schemathesis
-from api_support import (  # noqa: F401 — fixtures are used by name
-    KEY_MAIN,
-    PLANBOT,
-    REPO,
-    Server,
-    api_index_dir,
-    copy_index,
-    public_server,
-    start_server,
-    stop_server,
-)
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -40,7 +27,19 @@ from bot.provider import AssistantProvider
 from bot.querylog import QueryLog
 from bot.schemas import Answer
 
+pytest.register_assert_rewrite("api_support")  # before importing it: it is also a plugin
+from api_support import (  # noqa: E402
+    KEY_MAIN,
+    PLANBOT,
+    REPO,
+    Server,
+    copy_index,
+    start_server,
+    stop_server,
+)
+
 pytestmark = pytest.mark.slow
+pytest_plugins = ("api_support",)  # shared session fixtures: one index, one server of each kind
 QUESTION = "Ai chủ trì xây dựng Trung tâm giám sát an toàn thông tin (SOC) của Thành phố?"
 
 

@@ -1,7 +1,5 @@
 """API security: keys (constant time), 401/413/422/429, CORS, public-web switch, no keys in logs."""
 
-# ruff: noqa: F811 — pytest fixtures imported from api_support are re-bound as parameters
-
 from __future__ import annotations
 
 import threading
@@ -9,15 +7,6 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from api_support import (  # noqa: F401 — fixtures are used by name
-    KEY_BROWSER,
-    KEY_MAIN,
-    KEY_RATE,
-    Server,
-    api_index_dir,
-    public_server,
-    strict_server,
-)
 from pydantic import ValidationError
 
 import bot.api_auth as api_auth
@@ -25,7 +14,16 @@ from bot.api_auth import KeyChecker, key_label
 from bot.ratelimit import RateLimiter
 from bot.settings import Settings
 
+pytest.register_assert_rewrite("api_support")  # before importing it: it is also a plugin
+from api_support import (  # noqa: E402
+    KEY_BROWSER,
+    KEY_MAIN,
+    KEY_RATE,
+    Server,
+)
+
 pytestmark = pytest.mark.slow
+pytest_plugins = ("api_support",)  # shared session fixtures: one index, one server of each kind
 
 
 # -- units: rate limiter, key checker, settings ------------------------------------------------------
@@ -168,6 +166,13 @@ def test_v1_requires_a_valid_key(anon: httpx.Client, method: str, path: str) -> 
     assert r.status_code == 401  # keys are accepted only in the header
 
 
+def test_api_responses_are_not_cached_or_sniffed(authed: httpx.Client) -> None:
+    r = authed.get("/v1/documents")
+    assert r.headers["cache-control"] == "no-store"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert len(r.headers["x-request-id"]) == 12
+
+
 def test_probes_and_page_need_no_key(anon: httpx.Client) -> None:
     assert anon.get("/healthz").status_code == 200
     assert anon.get("/readyz").json()["status"] == "ready"
@@ -282,3 +287,14 @@ def test_logs_never_contain_keys(strict_server: Server, authed: httpx.Client) ->
     lines = strict_server.access_lines()
     assert any(line["status"] == 401 for line in lines)
     assert any(line["client"] == key_label(KEY_MAIN) for line in lines)
+
+
+def test_bad_key_config_fails_without_echoing_the_key() -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--port", "0"], env={"PLANBOT_API_KEYS": "s3cr3t7"})
+    assert result.exit_code != 0
+    assert "PLANBOT_API_KEYS" in result.output
+    assert "s3cr3t7" not in result.output

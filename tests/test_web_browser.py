@@ -1,7 +1,5 @@
 """The web page in real headless Chromium: type a question, read the answer, facts and quotes."""
 
-# ruff: noqa: F811 — pytest fixtures imported from api_support are re-bound as parameters
-
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -9,16 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_support import (  # noqa: F401 — fixtures are used by name
+
+pytest.register_assert_rewrite("api_support")  # before importing it: it is also a plugin
+from api_support import (  # noqa: E402
     KEY_BROWSER,
     REPO,
     Server,
-    api_index_dir,
-    public_server,
-    strict_server,
 )
 
 pytestmark = pytest.mark.slow
+pytest_plugins = ("api_support",)  # shared session fixtures: one index, one server of each kind
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--headless",
