@@ -119,6 +119,8 @@ class Assistant:
             d.id: f"{d.title} {d.short_name} {d.issuer} {d.number} {' '.join(d.aliases)}"
             for d in self.documents
         }
+        self._passage_tokens = {p.id: tokens(p.text) for p in passages}
+        self._doc_tokens = {d: tokens(text) for d, text in self._doc_context.items()}
         self._ids_by_doc: dict[str, set[str]] = {}
         for p in passages:
             self._ids_by_doc.setdefault(p.document, set()).add(p.id)
@@ -198,9 +200,9 @@ class Assistant:
             passage = self.passages.get(item)
             if passage is None:
                 continue
-            evidence = passage.text
+            evidence = self._passage_tokens[item]
             if not frame.documents:  # the plan's own name is evidence when the user named none
-                evidence += " " + self._doc_context.get(passage.document, "")
+                evidence = evidence + ["|"] + self._doc_tokens.get(passage.document, [])
             cover = coverage(expanded, evidence, self.vocab)
             out.append(Candidate(passage, cover, lex.get(item), dense.get(item), len(passage.text)))
         out.sort(key=lambda c: -c.score)

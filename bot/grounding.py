@@ -142,12 +142,13 @@ def unknown_places(question: str, vocab: Vocabulary) -> list[str]:
     return unknown
 
 
-def coverage(question: str, evidence: str, vocab: Vocabulary) -> float:
-    """IDF-weighted share of the question's content terms (tokens and bigrams) in the evidence."""
+def coverage(question: str, evidence: str | list[str], vocab: Vocabulary) -> float:
+    """IDF-weighted share of the question's content terms (tokens and corpus phrases) in the
+    evidence (text, or its precomputed `tokens`)."""
     q_tokens = content_tokens(question)
     if not q_tokens:
         return 0.0
-    ev_tokens = tokens(evidence)
+    ev_tokens = tokens(evidence) if isinstance(evidence, str) else evidence
     ev_token_set = set(ev_tokens)
     ev_bigrams = set(bigrams(ev_tokens))
     terms = [(t, t in ev_token_set) for t in q_tokens]

