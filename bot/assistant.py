@@ -12,6 +12,7 @@ from typing import Any
 
 from bot import compose
 from bot.grounding import (
+    STOPWORDS,
     Vocabulary,
     build_vocabulary,
     content_tokens,
@@ -410,12 +411,13 @@ class Assistant:
         if len(views) < 2:
             return views
         named = set(tokens(" ".join(frame.agencies)))
-        toks = [t for t in content_tokens(frame.text) if t not in named]
-        limit = 0.03 * max(1, self.vocab.n_passages)
+        toks = [t for t in tokens(self._residual_question(frame)) if t not in named]
+        limit = 0.10 * max(1, self.vocab.n_passages)
         topics = [
             f"{a} {b}"
             for a, b in zip(toks, toks[1:], strict=False)
-            if 0 < self.vocab.bigram_df[f"{a} {b}"] <= limit
+            if not (a in STOPWORDS and b in STOPWORDS)
+            and 0 < self.vocab.bigram_df[f"{a} {b}"] <= limit
         ]
         for topic in topics:
             kept = [v for v in views if topic in " ".join(tokens(v.record.section))]

@@ -15,7 +15,7 @@ from retrieval.textnorm import fold, nfc
 STOPWORDS = frozenset(
     """
     a ai bao bay gio nao nhieu cac cho chu cua co con cung da dang de den di do duoc gi ha hay
-    hoac khi khong la lam len luc ma moi mot nay nen neu nhu nhung noi o phai qua ra roi sao se
+    hoac khi khong la lam len ma moi mot nay nen neu nhu nhung noi o phai qua ra roi sao se
     tai the thi trong tu va vao ve voi vi vay xong nua viec cu the dau ben dieu rang thuoc theo
     tren duoi hien hon it nhat sau truoc cung nhau minh toi ban anh chi em oi nhe a u
     gom lien quan nhiem vu ke hoach kh han ai chu tri phoi hop thoi gian hoan thanh don vi co quan

@@ -28,7 +28,9 @@ class Answer(BaseModel):
     question: str = ""
     intent: Intent
     answer: str
-    facts: list[dict[str, Any]] = Field(default_factory=list)  # records as in `planbot tasks --json`
+    facts: list[dict[str, Any]] = Field(
+        default_factory=list
+    )  # records as in `planbot tasks --json`
     citations: list[Citation] = Field(default_factory=list)
     confidence: float = 0.0
     suggestions: list[str] = Field(default_factory=list)  # closest items when not found

@@ -193,6 +193,7 @@ class AgencyDirectory:
 
     def __init__(self, data: dict[str, Any]) -> None:
         self._by_key: dict[str, list[str]] = {}
+        self._members: dict[str, list[str]] = {}
         self._by_compact: dict[str, list[str]] = {}
         self._groups: set[str] = set()
         self._canon: list[str] = []
@@ -399,12 +400,35 @@ class AgencyDirectory:
         want = self.canonical(query)
         wanted = [want] if want in self._canon else self.match(query)
         printed = set(self.find_in_text(printed_name)) | {self.canonical(printed_name)}
+        printed |= set(self.group_members(printed_name))
         if any(w in printed for w in wanted):
             return True, False
         for w in wanted:
             if any(s.predecessor in printed for s in self.predecessors(w)):
                 return True, True
         return False, False
+
+    def group_members(self, printed_name: str) -> list[str]:
+        """Departments a group cell enumerates: "Các Sở: Y tế, Du lịch" or "Các Sở, ngành … (GTVT,
+        TN&MT, Du lịch)" → Sở Y tế, Sở Du lịch, Sở Giao thông vận tải, …"""
+        cached = self._members.get(printed_name)
+        if cached is not None:
+            return cached
+        members: list[str] = []
+        text = collapse_ws(printed_name or "")
+        if fold(text).startswith("cac so"):
+            m = re.search(r"[:(]\s*(.+?)\)?\s*$", text)
+            if m:
+                for item in re.split(r"[,;]", m.group(1)):
+                    item = item.strip(" .)")
+                    if not item:
+                        continue
+                    hits = self._lookup(f"Sở {item}")
+                    if len(hits) == 1 and hits[0] not in members:
+                        members.append(hits[0])
+        if len(self._members) < 4096:
+            self._members[printed_name] = members
+        return members
 
 
 @lru_cache(maxsize=1)

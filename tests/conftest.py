@@ -19,6 +19,8 @@ def pytest_configure(config: pytest.Config) -> None:
     so only the first build embeds the corpus."""
     if "PLANBOT_EMBED_CACHE_DIR" not in os.environ:
         os.environ["PLANBOT_EMBED_CACHE_DIR"] = tempfile.mkdtemp(prefix="planbot-embed-cache-")
+
+
 CORPUS_DIR = REPO / "corpus"
 
 

@@ -259,3 +259,15 @@ def test_agency_matches_accepts_free_form_query() -> None:
         True,
         False,
     )
+
+
+def test_group_cell_enumerating_departments_names_each_of_them() -> None:
+    from retrieval.agencies import AgencyDirectory
+
+    d = AgencyDirectory.load()
+    cell = "Các Sở, ngành triển khai theo lĩnh vực (Xây dựng, GTVT, TN&MT, Y tế, Du lịch,)"
+    members = d.group_members(cell)
+    assert {"Sở Giao thông vận tải", "Sở Y tế", "Sở Du lịch"} <= set(members)
+    assert d.agency_matches("Sở Du lịch", cell) == (True, False)
+    assert d.group_members("Các Sở, ban, ngành") == []
+    assert d.agency_matches("Sở Y tế", "Các Sở, ban, ngành") == (False, False)
