@@ -46,6 +46,7 @@ MESSAGES: dict[int, tuple[str, str, str]] = {
 }
 
 
+MALFORMED_JSON = ("JSON không hợp lệ.", "Malformed JSON body.")
 BODY_PARSE_ERROR = "There was an error parsing the body"  # FastAPI's 400 for unreadable bodies
 
 
@@ -114,7 +115,7 @@ def _validation_messages(details: list[dict[str, Any]]) -> tuple[str, str]:
     types = {d["type"] for d in details}
     fields = {d["loc"][-1] if d["loc"] else "" for d in details}
     if "json_invalid" in types:
-        return ("JSON không hợp lệ.", "Malformed JSON body.")
+        return MALFORMED_JSON
     if "question" in fields and "string_too_long" in types:
         limit = next((d["max_length"] for d in details if "max_length" in d), None)
         if limit is not None:
@@ -142,7 +143,7 @@ def install_error_handlers(app: FastAPI) -> None:
             )
         if exc.status_code == 400 and exc.detail == BODY_PARSE_ERROR:
             # undecodable bytes: the same answer as any other malformed JSON
-            return error_response(422, "JSON không hợp lệ.", "Malformed JSON body.")
+            return error_response(422, *MALFORMED_JSON)
         return error_response(exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)

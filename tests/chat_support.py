@@ -14,12 +14,14 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 from starlette.applications import Starlette
@@ -77,6 +79,74 @@ class ServerThread:
         self.server.should_exit = True
         self.thread.join(15)
         self.sock.close()
+
+
+def serve_fake(fake: Any) -> Iterator[Any]:
+    """Run a fake platform API (`fake.app`) on a free port; yields it with `fake.url` set."""
+    with ServerThread(fake.app) as server:
+        fake.url = server.url
+        yield fake
+
+
+class ChatServers:
+    """Starts chat apps (canned or given assistant) for one test; `close()` stops them all."""
+
+    def __init__(self) -> None:
+        self.servers: list[ServerThread] = []
+
+    def start(
+        self, assistant: Any, config: ChatConfig, ratelimiter: Any = None
+    ) -> tuple[str, Any, MemoryQueryLog]:
+        """Serve `chat_app` for `config`; returns its URL, the assistant and the query log."""
+        assistant = assistant or CannedAssistant()
+        log = MemoryQueryLog()
+        app = chat_app(StaticProvider(assistant), config, log, ratelimiter)
+        server = ServerThread(app).__enter__()
+        self.servers.append(server)
+        return server.url, assistant, log
+
+    def close(self) -> None:
+        for server in self.servers:
+            server.__exit__()
+
+
+class SecretWebhookHarness:
+    """A started chat app whose webhook checks a shared-secret header, and its fake API."""
+
+    path: str
+    header: str
+    secret: str
+    DEFAULT: Any = object()  # "send the right secret"
+
+    def __init__(self, fake: Any, url: str, assistant: Any, log: MemoryQueryLog) -> None:
+        self.fake, self.url, self.assistant, self.log = fake, url, assistant, log
+
+    def post(self, body: dict[str, Any], secret: str | None = DEFAULT) -> httpx.Response:
+        """POST `body` with `secret` (the right one by default; None sends no header)."""
+        secret = self.secret if secret is self.DEFAULT else secret
+        headers = {self.header: secret} if secret is not None else {}
+        return httpx.post(f"{self.url}{self.path}", json=body, headers=headers, timeout=10)
+
+    def ask(self, body: dict[str, Any], count: int = 1) -> list[Any]:
+        """Post `body` and wait for `count` new sendMessage calls; returns them."""
+        before = len(self.fake.recorder.calls("sendMessage"))
+        assert self.post(body).status_code == 200
+        return self.fake.recorder.wait("sendMessage", before + count)[before:]
+
+
+@contextmanager
+def polling(poll: Callable[[asyncio.Event], Coroutine[Any, Any, Any]]) -> Iterator[None]:
+    """Run `poll(stop)` on its own event loop in a thread; on exit set `stop`, check it ended."""
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+    thread = threading.Thread(target=loop.run_until_complete, args=(poll(stop),), daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(20)
+    assert not thread.is_alive()
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float = 15.0, interval: float = 0.05) -> Any:

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from retrieval.build import BuildReport, build_index
 from retrieval.kb import KnowledgeBase
+from retrieval.manifest import load_manifest
+from retrieval.models import Document
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def chat_servers() -> Iterator[Any]:
+    """A `chat_support.ChatServers` whose apps are stopped after the test."""
+    from chat_support import ChatServers
+
+    servers = ChatServers()
+    yield servers
+    servers.close()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -28,6 +42,22 @@ CORPUS_DIR = REPO / "corpus"
 def corpus_dir() -> Path:
     """The seed corpus shipped in the repository (read-only)."""
     return CORPUS_DIR
+
+
+@pytest.fixture(scope="session")
+def docs(corpus_dir: Path) -> dict[str, Document]:
+    """The seed corpus documents from its manifest, by id ("000", "001", …)."""
+    return {d.id: d for d in load_manifest(corpus_dir)}
+
+
+@pytest.fixture(scope="session")
+def doc_lines(corpus_dir: Path) -> Callable[[Document], list[str]]:
+    """Reads one seed corpus document as a fresh list of lines (tests may change the list)."""
+
+    def read(doc: Document) -> list[str]:
+        return (corpus_dir / doc.file).read_text(encoding="utf-8").split("\n")
+
+    return read
 
 
 @pytest.fixture(scope="session")

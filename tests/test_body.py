@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
@@ -14,24 +14,14 @@ from retrieval.body import (
     is_table_like,
     parse_clauses,
 )
-from retrieval.manifest import load_manifest
 from retrieval.models import Clause, Document
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-
 
 @pytest.fixture(scope="module")
-def docs() -> dict[str, Document]:
-    return {d.id: d for d in load_manifest(CORPUS)}
-
-
-def _lines(doc: Document) -> list[str]:
-    return (CORPUS / doc.file).read_text(encoding="utf-8").split("\n")
-
-
-@pytest.fixture(scope="module")
-def clauses(docs: dict[str, Document]) -> dict[str, list[Clause]]:
-    return {i: parse_clauses(d, _lines(d), set()) for i, d in docs.items()}
+def clauses(
+    docs: dict[str, Document], doc_lines: Callable[[Document], list[str]]
+) -> dict[str, list[Clause]]:
+    return {i: parse_clauses(d, doc_lines(d), set()) for i, d in docs.items()}
 
 
 def _find(clauses: list[Clause], start: str) -> Clause:
@@ -75,9 +65,11 @@ def test_002_appendix_goals(clauses: dict[str, list[Clause]]) -> None:
 
 
 def test_000_paragraph_split_by_blank_line_is_joined(
-    docs: dict[str, Document], clauses: dict[str, list[Clause]]
+    docs: dict[str, Document],
+    doc_lines: Callable[[Document], list[str]],
+    clauses: dict[str, list[Clause]],
 ) -> None:
-    lines = _lines(docs["000"])
+    lines = doc_lines(docs["000"])
     first = next(n for n, s in enumerate(lines, 1) if s.startswith("- Tăng cường và đổi mới"))
     second = next(
         n for n, s in enumerate(lines, 1) if s.startswith("đổi số với phát triển kinh tế")
@@ -115,9 +107,12 @@ def test_001_time_clause_under_section_ii(clauses: dict[str, list[Clause]]) -> N
 
 @pytest.mark.parametrize("doc_id", ["000", "001", "002", "003", "004"])
 def test_clauses_clean_unique_and_outside_tables(
-    docs: dict[str, Document], clauses: dict[str, list[Clause]], doc_id: str
+    docs: dict[str, Document],
+    doc_lines: Callable[[Document], list[str]],
+    clauses: dict[str, list[Clause]],
+    doc_id: str,
 ) -> None:
-    lines = _lines(docs[doc_id])
+    lines = doc_lines(docs[doc_id])
     found = clauses[doc_id]
     assert found
     assert len({c.id for c in found}) == len(found)
@@ -128,11 +123,13 @@ def test_clauses_clean_unique_and_outside_tables(
 
 
 def test_skip_lines_are_ignored(
-    docs: dict[str, Document], clauses: dict[str, list[Clause]]
+    docs: dict[str, Document],
+    doc_lines: Callable[[Document], list[str]],
+    clauses: dict[str, list[Clause]],
 ) -> None:
     doc = docs["000"]
     target = _find(clauses["000"], "Ban hành Kế hoạch chi tiết triển khai các nhiệm vụ")
-    again = parse_clauses(doc, _lines(doc), {target.line_start})
+    again = parse_clauses(doc, doc_lines(doc), {target.line_start})
     assert target.id not in {c.id for c in again}
     assert len(again) == len(clauses["000"]) - 1
 

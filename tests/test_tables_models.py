@@ -3,37 +3,30 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
-from retrieval.manifest import load_manifest
 from retrieval.models import Document, Record
 from retrieval.tables_models import parse_model_tables, split_agencies
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SECOND_SIX = "(Chuyển đổi số tại xã, thôn, tổ dân phố, khu dân cư)"
 
 
 @pytest.fixture(scope="module")
-def docs() -> dict[str, Document]:
-    return {d.id: d for d in load_manifest(CORPUS)}
-
-
-def _lines(doc: Document) -> list[str]:
-    return (CORPUS / doc.file).read_text(encoding="utf-8").split("\n")
-
-
-@pytest.fixture(scope="module")
-def rows000(docs: dict[str, Document]) -> dict[str, Record]:
-    parsed = parse_model_tables(docs["000"], _lines(docs["000"]))
+def rows000(
+    docs: dict[str, Document], doc_lines: Callable[[Document], list[str]]
+) -> dict[str, Record]:
+    parsed = parse_model_tables(docs["000"], doc_lines(docs["000"]))
     assert parsed.issues == []
     return {r.row: r for r in parsed.records}
 
 
 @pytest.fixture(scope="module")
-def rows001(docs: dict[str, Document]) -> dict[str, Record]:
-    parsed = parse_model_tables(docs["001"], _lines(docs["001"]))
+def rows001(
+    docs: dict[str, Document], doc_lines: Callable[[Document], list[str]]
+) -> dict[str, Record]:
+    parsed = parse_model_tables(docs["001"], doc_lines(docs["001"]))
     assert parsed.issues == []
     return {r.row: r for r in parsed.records}
 
@@ -49,8 +42,12 @@ def _data_rows(lines: list[str]) -> list[int]:
     return out
 
 
-def test_000_row_count_and_groups(docs: dict[str, Document], rows000: dict[str, Record]) -> None:
-    expected = _data_rows(_lines(docs["000"]))
+def test_000_row_count_and_groups(
+    docs: dict[str, Document],
+    doc_lines: Callable[[Document], list[str]],
+    rows000: dict[str, Record],
+) -> None:
+    expected = _data_rows(doc_lines(docs["000"]))
     assert len(rows000) == len(expected)
     assert sorted(r.line_start for r in rows000.values()) == expected
     for row in ("A 1", "B 1", "C 1", *(f"D.I {n}" for n in range(1, 8))):
@@ -65,9 +62,11 @@ def test_000_row_count_and_groups(docs: dict[str, Document], rows000: dict[str, 
 
 
 def test_000_lead_cell_continued_on_next_line(
-    docs: dict[str, Document], rows000: dict[str, Record]
+    docs: dict[str, Document],
+    doc_lines: Callable[[Document], list[str]],
+    rows000: dict[str, Record],
 ) -> None:
-    lines = _lines(docs["000"])
+    lines = doc_lines(docs["000"])
     cont = next(n for n, line in enumerate(lines, 1) if line.startswith("\t\tXuyên, Thanh Oai"))
     rec = rows000["D.I 1"]
     assert lines[rec.line_start - 1].split("\t")[2].endswith(", Phú")
@@ -88,9 +87,11 @@ def test_000_content_and_coordinating_cells_continued(rows000: dict[str, Record]
 
 
 def test_000_two_headings_numbered_six(
-    docs: dict[str, Document], rows000: dict[str, Record]
+    docs: dict[str, Document],
+    doc_lines: Callable[[Document], list[str]],
+    rows000: dict[str, Record],
 ) -> None:
-    lines = _lines(docs["000"])
+    lines = doc_lines(docs["000"])
     sixes = [
         n
         for n, line in enumerate(lines, 1)
@@ -124,9 +125,11 @@ def test_000_empty_deadline_stays_none(rows000: dict[str, Record]) -> None:
 
 
 def test_001_rows_products_and_last_line(
-    docs: dict[str, Document], rows001: dict[str, Record]
+    docs: dict[str, Document],
+    doc_lines: Callable[[Document], list[str]],
+    rows001: dict[str, Record],
 ) -> None:
-    lines = _lines(docs["001"])
+    lines = doc_lines(docs["001"])
     assert list(rows001) == [f"{n}." for n in range(1, 11)]
     last = max(n for n, line in enumerate(lines, 1) if line.strip())
     assert rows001["10."].line_start == last
@@ -136,9 +139,11 @@ def test_001_rows_products_and_last_line(
 
 
 def test_001_deadline_inherited_from_body(
-    docs: dict[str, Document], rows001: dict[str, Record]
+    docs: dict[str, Document],
+    doc_lines: Callable[[Document], list[str]],
+    rows001: dict[str, Record],
 ) -> None:
-    body = next(line for line in _lines(docs["001"]) if re.match(r"^\d+\. Thời gian:", line))
+    body = next(line for line in doc_lines(docs["001"]) if re.match(r"^\d+\. Thời gian:", line))
     printed = body.split(":", 1)[1].strip().rstrip(".")
     for rec in rows001.values():
         assert rec.deadline == printed
@@ -147,8 +152,10 @@ def test_001_deadline_inherited_from_body(
 
 
 @pytest.mark.parametrize("doc_id", ["002", "003", "004"])
-def test_no_model_table_elsewhere(docs: dict[str, Document], doc_id: str) -> None:
-    parsed = parse_model_tables(docs[doc_id], _lines(docs[doc_id]))
+def test_no_model_table_elsewhere(
+    docs: dict[str, Document], doc_lines: Callable[[Document], list[str]], doc_id: str
+) -> None:
+    parsed = parse_model_tables(docs[doc_id], doc_lines(docs[doc_id]))
     assert parsed.records == [] and parsed.issues == []
 
 

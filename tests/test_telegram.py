@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -16,13 +14,17 @@ from chat_support import (
     BOT_USER,
     AllowAll,
     CannedAssistant,
+    ChatServers,
     FakeTelegram,
     MemoryQueryLog,
+    SecretWebhookHarness,
     ServerThread,
     StaticProvider,
     canned_answer,
     chat_app,
+    polling,
     real_provider,
+    serve_fake,
     tg_callback,
     tg_message,
     wait_for,
@@ -38,34 +40,18 @@ TOKEN = "123456:TEST-token_abc"
 SECRET = "webhook-Secret_123"
 
 
-class Harness:
+class Harness(SecretWebhookHarness):
     """The app under test (webhook) plus the fake Bot API it talks to."""
 
-    def __init__(self, fake: FakeTelegram, app_url: str, assistant: Any, log: MemoryQueryLog):
-        self.fake = fake
-        self.url = app_url
-        self.assistant = assistant
-        self.log = log
-
-    def post(self, update: dict[str, Any], secret: str | None = SECRET) -> httpx.Response:
-        headers = {SECRET_HEADER: secret} if secret is not None else {}
-        return httpx.post(f"{self.url}/telegram/webhook", json=update, headers=headers, timeout=10)
+    path, header, secret = "/telegram/webhook", SECRET_HEADER, SECRET
 
     def get_health(self) -> int:
         return httpx.get(f"{self.url}/healthz", timeout=10).status_code
 
-    def ask(self, update: dict[str, Any], count: int = 1) -> list[Any]:
-        before = len(self.fake.recorder.calls("sendMessage"))
-        assert self.post(update).status_code == 200
-        return self.fake.recorder.wait("sendMessage", before + count)[before:]
-
 
 @pytest.fixture
 def fake_tg() -> Iterator[FakeTelegram]:
-    fake = FakeTelegram(TOKEN)
-    with ServerThread(fake.app) as server:
-        fake.url = server.url  # type: ignore[attr-defined]
-        yield fake
+    yield from serve_fake(FakeTelegram(TOKEN))
 
 
 def tg_config(fake: FakeTelegram, **extra: Any) -> ChatConfig:
@@ -74,22 +60,17 @@ def tg_config(fake: FakeTelegram, **extra: Any) -> ChatConfig:
 
 
 @pytest.fixture
-def start_app(fake_tg: FakeTelegram) -> Iterator[Any]:
+def start_app(fake_tg: FakeTelegram, chat_servers: ChatServers) -> Any:
     """Factory: start the app with an assistant, config overrides and a rate limiter."""
-    servers: list[ServerThread] = []
 
     def start(assistant: Any = None, ratelimiter: Any = None, **telegram: Any) -> Harness:
-        assistant = assistant or CannedAssistant()
-        log = MemoryQueryLog()
-        app = chat_app(StaticProvider(assistant), tg_config(fake_tg, **telegram), log, ratelimiter)
-        server = ServerThread(app).__enter__()
-        servers.append(server)
+        url, assistant, log = chat_servers.start(
+            assistant, tg_config(fake_tg, **telegram), ratelimiter
+        )
         fake_tg.recorder.wait("getMe")
-        return Harness(fake_tg, server.url, assistant, log)
+        return Harness(fake_tg, url, assistant, log)
 
-    yield start
-    for server in servers:
-        server.__exit__()
+    return start
 
 
 def button_data(call: Any) -> str:
@@ -261,18 +242,10 @@ def test_long_polling_answers_updates(fake_tg: FakeTelegram) -> None:
         StaticProvider(assistant), tg_config(fake_tg), MemoryQueryLog(), AllowAll(), webhook=False
     )
     fake_tg.updates.append(tg_message("Hỏi qua polling"))
-    loop = asyncio.new_event_loop()
-    stop = asyncio.Event()
-    thread = threading.Thread(target=loop.run_until_complete, args=(bot.poll(stop),), daemon=True)
-    thread.start()
-    try:
+    with polling(bot.poll):
         (msg,) = fake_tg.recorder.wait("sendMessage")
         assert msg.params["text"] == "Trả lời cho: Hỏi qua polling"
         assert fake_tg.recorder.calls("deleteWebhook")
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(20)
-    assert not thread.is_alive()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 from chat_support import (
     AllowAll,
     CannedAssistant,
+    ChatServers,
     FakeZaloBot,
     MemoryQueryLog,
+    SecretWebhookHarness,
     ServerThread,
     StaticProvider,
     canned_answer,
     chat_app,
+    polling,
     real_provider,
+    serve_fake,
     zalo_bot_event,
 )
 from click.testing import CliRunner
@@ -32,26 +33,13 @@ TOKEN = "4242:zalo-bot-token"
 SECRET = "zalo-bot-secret-123"
 
 
-class Harness:
-    def __init__(self, fake: FakeZaloBot, url: str, assistant: Any, log: MemoryQueryLog) -> None:
-        self.fake, self.url, self.assistant, self.log = fake, url, assistant, log
-
-    def post(self, body: dict[str, Any], secret: str | None = SECRET) -> httpx.Response:
-        headers = {SECRET_HEADER: secret} if secret is not None else {}
-        return httpx.post(f"{self.url}/zalo/bot/webhook", json=body, headers=headers, timeout=10)
-
-    def ask(self, body: dict[str, Any], count: int = 1) -> list[Any]:
-        before = len(self.fake.recorder.calls("sendMessage"))
-        assert self.post(body).status_code == 200
-        return self.fake.recorder.wait("sendMessage", before + count)[before:]
+class Harness(SecretWebhookHarness):
+    path, header, secret = "/zalo/bot/webhook", SECRET_HEADER, SECRET
 
 
 @pytest.fixture
 def fake_zalo() -> Iterator[FakeZaloBot]:
-    fake = FakeZaloBot(TOKEN)
-    with ServerThread(fake.app) as server:
-        fake.url = server.url  # type: ignore[attr-defined]
-        yield fake
+    yield from serve_fake(FakeZaloBot(TOKEN))
 
 
 def zalo_config(fake: FakeZaloBot, **extra: Any) -> ChatConfig:
@@ -60,20 +48,14 @@ def zalo_config(fake: FakeZaloBot, **extra: Any) -> ChatConfig:
 
 
 @pytest.fixture
-def start_app(fake_zalo: FakeZaloBot) -> Iterator[Any]:
-    servers: list[ServerThread] = []
-
+def start_app(fake_zalo: FakeZaloBot, chat_servers: ChatServers) -> Any:
     def start(assistant: Any = None, ratelimiter: Any = None, **extra: Any) -> Harness:
-        assistant = assistant or CannedAssistant()
-        log = MemoryQueryLog()
-        app = chat_app(StaticProvider(assistant), zalo_config(fake_zalo, **extra), log, ratelimiter)
-        server = ServerThread(app).__enter__()
-        servers.append(server)
-        return Harness(fake_zalo, server.url, assistant, log)
+        url, assistant, log = chat_servers.start(
+            assistant, zalo_config(fake_zalo, **extra), ratelimiter
+        )
+        return Harness(fake_zalo, url, assistant, log)
 
-    yield start
-    for server in servers:
-        server.__exit__()
+    return start
 
 
 def test_wrong_or_missing_secret_is_403(start_app: Any) -> None:
@@ -175,21 +157,11 @@ def test_polling_mode(fake_zalo: FakeZaloBot) -> None:
     fake_zalo.updates.append(zalo_bot_event("Hỏi qua getUpdates", user_id="p-1"))
     fake_zalo.updates.append(zalo_bot_event("Hỏi qua getUpdates", user_id="p-1", message_id="same"))
     fake_zalo.updates.append(zalo_bot_event("lặp lại", user_id="p-1", message_id="same"))
-    loop = asyncio.new_event_loop()
-    stop = asyncio.Event()
-    thread = threading.Thread(
-        target=loop.run_until_complete, args=(bot.poll(stop, timeout=1),), daemon=True
-    )
-    thread.start()
-    try:
+    with polling(lambda stop: bot.poll(stop, timeout=1)):
         fake_zalo.recorder.wait("sendMessage", 2)
         fake_zalo.recorder.wait("getUpdates", 5)  # keeps polling through 408 "timeouts"
         assert fake_zalo.sent_texts("chat-p-1")[0].startswith("Trả lời cho: Hỏi qua getUpdates")
         assert assistant.questions == ["Hỏi qua getUpdates", "Hỏi qua getUpdates"]
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(20)
-    assert not thread.is_alive()
 
 
 @pytest.mark.slow

@@ -13,15 +13,16 @@ import pytest
 from chat_support import (
     AllowAll,
     CannedAssistant,
+    ChatServers,
     FakeZaloOA,
     MemoryQueryLog,
     ServerThread,
-    StaticProvider,
     canned_answer,
     chat_app,
     oa_event,
     oa_sign,
     real_provider,
+    serve_fake,
     wait_for,
 )
 
@@ -57,38 +58,32 @@ class Harness:
 
 @pytest.fixture
 def fake_oa() -> Iterator[FakeZaloOA]:
-    fake = FakeZaloOA(ACCESS, REFRESH, APP_ID, APP_SECRET)
-    with ServerThread(fake.app) as server:
-        fake.url = server.url  # type: ignore[attr-defined]
-        yield fake
+    yield from serve_fake(FakeZaloOA(ACCESS, REFRESH, APP_ID, APP_SECRET))
+
+
+def oa_config(fake: FakeZaloOA, **extra: Any) -> ZaloOAConfig:
+    """The OA config for the fake API (its OAuth server too), with the test credentials."""
+    return ZaloOAConfig(
+        app_id=APP_ID,
+        oa_secret=OA_SECRET,
+        access_token=ACCESS,
+        refresh_token=REFRESH,
+        app_secret=APP_SECRET,
+        api_url=fake.url,  # type: ignore[attr-defined]
+        oauth_url=fake.url,  # type: ignore[attr-defined]
+        **extra,
+    )
 
 
 @pytest.fixture
-def start_app(fake_oa: FakeZaloOA, tmp_path: Path) -> Iterator[Any]:
-    servers: list[ServerThread] = []
-
+def start_app(fake_oa: FakeZaloOA, tmp_path: Path, chat_servers: ChatServers) -> Any:
     def start(assistant: Any = None, ratelimiter: Any = None, **extra: Any) -> Harness:
-        assistant = assistant or CannedAssistant()
-        oa = ZaloOAConfig(
-            app_id=APP_ID,
-            oa_secret=OA_SECRET,
-            access_token=ACCESS,
-            refresh_token=REFRESH,
-            app_secret=APP_SECRET,
-            api_url=fake_oa.url,  # type: ignore[attr-defined]
-            oauth_url=fake_oa.url,  # type: ignore[attr-defined]
-            token_file=str(tmp_path / "state" / "zalo_oa_tokens.json"),
-            **extra,
-        )
-        log = MemoryQueryLog()
-        app = chat_app(StaticProvider(assistant), ChatConfig(zalo_oa=oa), log, ratelimiter)
-        server = ServerThread(app).__enter__()
-        servers.append(server)
-        return Harness(fake_oa, server.url, assistant, log)
+        token_file = str(tmp_path / "state" / "zalo_oa_tokens.json")
+        config = ChatConfig(zalo_oa=oa_config(fake_oa, token_file=token_file, **extra))
+        url, assistant, log = chat_servers.start(assistant, config, ratelimiter)
+        return Harness(fake_oa, url, assistant, log)
 
-    yield start
-    for server in servers:
-        server.__exit__()
+    return start
 
 
 def test_bad_signatures_are_403(start_app: Any) -> None:
@@ -206,16 +201,7 @@ def test_allow_list_and_rate_limit(start_app: Any) -> None:
 def test_e2e_real_assistant_with_token_refresh(fake_oa: FakeZaloOA, tmp_path: Path) -> None:
     provider = real_provider()
     fact = record_json(provider.get().kb.record("003:132 (II.1.2.1 11)"))
-    oa = ZaloOAConfig(
-        app_id=APP_ID,
-        oa_secret=OA_SECRET,
-        access_token=ACCESS,
-        refresh_token=REFRESH,
-        app_secret=APP_SECRET,
-        api_url=fake_oa.url,  # type: ignore[attr-defined]
-        oauth_url=fake_oa.url,  # type: ignore[attr-defined]
-    )
-    app = chat_app(provider, ChatConfig(zalo_oa=oa), MemoryQueryLog(), AllowAll())
+    app = chat_app(provider, ChatConfig(zalo_oa=oa_config(fake_oa)), MemoryQueryLog(), AllowAll())
     fake_oa.expire(ACCESS)
     with ServerThread(app) as server:
         h = Harness(fake_oa, server.url, None, MemoryQueryLog())

@@ -226,6 +226,16 @@ class ChatService:
         return ChatReply(status=status, text=answer_text(answer), answer=answer)
 
 
+class WebhookChannel(Protocol):
+    """A channel object with lifecycle hooks and one webhook endpoint."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def handle_webhook(self, request: Any) -> Any: ...
+
+
 class ChannelRouter(APIRouter):
     """An APIRouter with idempotent async `startup()`/`shutdown()` hooks for its channel.
 
@@ -265,3 +275,11 @@ class ChannelRouter(APIRouter):
             yield
         finally:
             await self.shutdown()
+
+
+def webhook_router(name: str, path: str, channel: WebhookChannel) -> ChannelRouter:
+    """`POST path` served by `channel.handle_webhook`, with its start/stop hooks wired in."""
+    router = ChannelRouter(name, channel.start, channel.stop)
+    router.add_api_route(path, channel.handle_webhook, methods=["POST"], include_in_schema=False)
+    router.channel = channel
+    return router

@@ -40,6 +40,7 @@ from bot.channels.service import (
     Deduper,
     ProviderLike,
     QueryLogLike,
+    webhook_router,
 )
 from bot.schemas import Citation
 
@@ -432,9 +433,4 @@ def build_router(
     bot = create_bot(provider, config, querylog, ratelimiter, webhook=True)
     if not config.telegram.secret:
         log.warning("PLANBOT_TELEGRAM_SECRET chưa đặt: webhook Telegram sẽ từ chối mọi yêu cầu")
-    router = ChannelRouter("telegram", bot.start, bot.stop)
-    router.add_api_route(
-        WEBHOOK_PATH, bot.handle_webhook, methods=["POST"], include_in_schema=False
-    )
-    router.channel = bot
-    return router
+    return webhook_router("telegram", WEBHOOK_PATH, bot)

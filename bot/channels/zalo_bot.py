@@ -12,18 +12,11 @@ import httpx
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from bot.channels.access import AccessPolicy, RateLimiterLike
+from bot.channels.access import RateLimiterLike
 from bot.channels.config import ChatConfig, ZaloBotConfig
-from bot.channels.conversation import TextConversation
+from bot.channels.events import EventChannel, ensure_http, text_conversation
 from bot.channels.retry import backoff, retry_call
-from bot.channels.service import (
-    ChannelRouter,
-    ChatService,
-    Deduper,
-    ProviderLike,
-    QueryLogLike,
-    TaskRunner,
-)
+from bot.channels.service import ChannelRouter, ProviderLike, QueryLogLike, webhook_router
 
 log = logging.getLogger(__name__)
 logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines would show the bot token
@@ -69,8 +62,7 @@ class ZaloBotClient:
 
     def _client(self) -> httpx.AsyncClient:
         """The HTTP client, (re)created after `aclose()` so the channel can restart."""
-        if self._http is None or self._http.is_closed:
-            self._http = httpx.AsyncClient(timeout=httpx.Timeout(20.0, connect=10.0))
+        self._http = ensure_http(self._http)
         return self._http
 
     def _redact(self, text: str) -> str:
@@ -153,45 +145,21 @@ def unwrap_event(body: Any) -> dict[str, Any] | None:
     return body if "event_name" in body else None
 
 
-class ZaloBot:
+class ZaloBot(EventChannel[ZaloBotConfig, ZaloBotClient]):
     """Handles Zalo Bot events: text → answer, other messages → a short note, repeats ignored."""
 
-    def __init__(
-        self,
-        config: ZaloBotConfig,
-        conversation: TextConversation,
-        policy: AccessPolicy,
-        client: ZaloBotClient,
-    ) -> None:
-        self.config = config
-        self.conversation = conversation
-        self.policy = policy
-        self.client = client
-        self.seen = Deduper()
-        self.tasks = TaskRunner()
+    log = log
+    label = "zalo-bot"
 
     async def start(self) -> None:
         if not self.config.secret:
             log.warning("PLANBOT_ZALO_BOT_SECRET chưa đặt: webhook Zalo Bot sẽ từ chối mọi yêu cầu")
 
-    async def stop(self) -> None:
-        await self.tasks.drain()
-        await self.client.aclose()
-
-    def accept(self, event: dict[str, Any]) -> bool:
-        """False for a repeated delivery (same event_name + message_id)."""
+    def delivery_key(self, event: dict[str, Any]) -> tuple[Any, str] | None:
+        """event_name + message_id: a repeated delivery has the same pair."""
         message = event.get("message") or {}
         message_id = message.get("message_id") if isinstance(message, dict) else None
-        if not message_id:
-            return True
-        return self.seen.first_time((event.get("event_name"), str(message_id)))
-
-    async def handle_event(self, event: dict[str, Any]) -> None:
-        """Answer one event (never raises)."""
-        try:
-            await self._handle(event)
-        except Exception:  # noqa: BLE001 - one bad event must not stop the bot
-            log.exception("zalo-bot: xử lý sự kiện thất bại")
+        return (event.get("event_name"), str(message_id)) if message_id else None
 
     async def _handle(self, event: dict[str, Any]) -> None:
         name = str(event.get("event_name") or "")
@@ -217,9 +185,8 @@ class ZaloBot:
             await asyncio.gather(typing, return_exceptions=True)
         await self._send(chat_id, replies)
 
-    async def _send(self, chat_id: str, messages: list[str]) -> None:
-        for text in messages:
-            await self.client.send_message(chat_id, text)
+    async def send_one(self, chat_id: str, text: str) -> Any:
+        return await self.client.send_message(chat_id, text)
 
     async def handle_webhook(self, request: Request) -> Response:
         """Check the secret header, answer 200 at once, work in the background."""
@@ -280,11 +247,10 @@ def create_bot(
     http: httpx.AsyncClient | None = None,
 ) -> ZaloBot:
     """Build the Zalo Bot channel object (client, access policy, conversation)."""
-    policy = AccessPolicy("zalo_bot", config.zalo_bot.allowed_users, ratelimiter)
-    service = ChatService("zalo_bot", provider, policy, querylog, config.max_question_chars)
-    return ZaloBot(
-        config.zalo_bot, TextConversation(service), policy, ZaloBotClient(config.zalo_bot, http)
+    policy, conversation = text_conversation(
+        "zalo_bot", config.zalo_bot.allowed_users, provider, config, querylog, ratelimiter
     )
+    return ZaloBot(config.zalo_bot, conversation, policy, ZaloBotClient(config.zalo_bot, http))
 
 
 def build_router(
@@ -295,9 +261,4 @@ def build_router(
 ) -> ChannelRouter:
     """`POST /zalo/bot/webhook` plus startup/shutdown hooks."""
     bot = create_bot(provider, config, querylog, ratelimiter)
-    router = ChannelRouter("zalo_bot", bot.start, bot.stop)
-    router.add_api_route(
-        WEBHOOK_PATH, bot.handle_webhook, methods=["POST"], include_in_schema=False
-    )
-    router.channel = bot
-    return router
+    return webhook_router("zalo_bot", WEBHOOK_PATH, bot)

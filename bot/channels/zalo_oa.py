@@ -17,18 +17,12 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from bot.channels.access import AccessPolicy, RateLimiterLike
+from bot.channels.access import RateLimiterLike
 from bot.channels.config import ChatConfig, ZaloOAConfig
-from bot.channels.conversation import HELP_TEXT, TextConversation
+from bot.channels.conversation import HELP_TEXT
+from bot.channels.events import EventChannel, ensure_http, text_conversation
 from bot.channels.retry import backoff, retry_call
-from bot.channels.service import (
-    ChannelRouter,
-    ChatService,
-    Deduper,
-    ProviderLike,
-    QueryLogLike,
-    TaskRunner,
-)
+from bot.channels.service import ChannelRouter, ProviderLike, QueryLogLike, webhook_router
 
 log = logging.getLogger(__name__)
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -138,8 +132,7 @@ class ZaloOAClient:
         self.refreshes = 0
 
     def _client(self) -> httpx.AsyncClient:
-        if self._http is None or self._http.is_closed:
-            self._http = httpx.AsyncClient(timeout=httpx.Timeout(20.0, connect=10.0))
+        self._http = ensure_http(self._http)
         return self._http
 
     async def aclose(self) -> None:
@@ -213,45 +206,21 @@ class ZaloOAClient:
         )
 
 
-class ZaloOA:
+class ZaloOA(EventChannel[ZaloOAConfig, ZaloOAClient]):
     """Handles OA webhook events: `user_send_text` → answer; other user messages → a short note."""
 
-    def __init__(
-        self,
-        config: ZaloOAConfig,
-        conversation: TextConversation,
-        policy: AccessPolicy,
-        client: ZaloOAClient,
-    ) -> None:
-        self.config = config
-        self.conversation = conversation
-        self.policy = policy
-        self.client = client
-        self.seen = Deduper()
-        self.tasks = TaskRunner()
+    log = log
+    label = "zalo-oa"
 
     async def start(self) -> None:
         if not self.config.can_refresh:
             log.warning("zalo-oa: thiếu refresh token/app secret — không tự làm mới access token")
 
-    async def stop(self) -> None:
-        await self.tasks.drain()
-        await self.client.aclose()
-
-    def accept(self, event: dict[str, Any]) -> bool:
-        """False for a retried delivery of a message already handled (same msg_id)."""
+    def delivery_key(self, event: dict[str, Any]) -> str | None:
+        """The msg_id: a retried delivery of a message already handled has the same one."""
         message = event.get("message")
         msg_id = message.get("msg_id") if isinstance(message, dict) else None
-        if not msg_id:
-            return True
-        return self.seen.first_time(str(msg_id))
-
-    async def handle_event(self, event: dict[str, Any]) -> None:
-        """Answer one event (never raises)."""
-        try:
-            await self._handle(event)
-        except Exception:  # noqa: BLE001 - one bad event must not stop the channel
-            log.exception("zalo-oa: xử lý sự kiện thất bại")
+        return str(msg_id) if msg_id else None
 
     async def _handle(self, event: dict[str, Any]) -> None:
         name = str(event.get("event_name") or "")
@@ -275,9 +244,8 @@ class ZaloOA:
             return
         await self._send(user_id, await self.conversation.respond(user_id, text))
 
-    async def _send(self, user_id: str, messages: list[str]) -> None:
-        for text in messages:
-            await self.client.send_text(user_id, text)
+    async def send_one(self, chat_id: str, text: str) -> Any:
+        return await self.client.send_text(chat_id, text)
 
     async def handle_webhook(self, request: Request) -> Response:
         """Verify `X-ZEvent-Signature`, reply 200 at once, answer in the background."""
@@ -300,11 +268,10 @@ def create_oa(
     http: httpx.AsyncClient | None = None,
 ) -> ZaloOA:
     """Build the Zalo OA channel object (client with token store, access policy, conversation)."""
-    policy = AccessPolicy("zalo_oa", config.zalo_oa.allowed_users, ratelimiter)
-    service = ChatService("zalo_oa", provider, policy, querylog, config.max_question_chars)
-    return ZaloOA(
-        config.zalo_oa, TextConversation(service), policy, ZaloOAClient(config.zalo_oa, http)
+    policy, conversation = text_conversation(
+        "zalo_oa", config.zalo_oa.allowed_users, provider, config, querylog, ratelimiter
     )
+    return ZaloOA(config.zalo_oa, conversation, policy, ZaloOAClient(config.zalo_oa, http))
 
 
 def build_router(
@@ -315,7 +282,4 @@ def build_router(
 ) -> ChannelRouter:
     """`POST /zalo/oa/webhook` plus startup/shutdown hooks."""
     oa = create_oa(provider, config, querylog, ratelimiter)
-    router = ChannelRouter("zalo_oa", oa.start, oa.stop)
-    router.add_api_route(WEBHOOK_PATH, oa.handle_webhook, methods=["POST"], include_in_schema=False)
-    router.channel = oa
-    return router
+    return webhook_router("zalo_oa", WEBHOOK_PATH, oa)
