@@ -102,3 +102,4 @@ class TableParse:
     records: list[Record] = field(default_factory=list)
     issues: list[ParseIssue] = field(default_factory=list)
     declared_counts: dict[str, int] = field(default_factory=dict)
+    clauses: list[Clause] = field(default_factory=list)  # table text that is not a row (group rows)

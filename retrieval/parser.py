@@ -104,8 +104,10 @@ def parse_document(doc: Document, corpus_dir: Path) -> ParsedDocument:
     if plan is not None:
         parsers.append(("kế hoạch", plan))
     seen: dict[str, Record] = {}
+    table_clauses = []
     for label, parser in parsers:
         table = _run(parser, doc, source.lines, label)
+        table_clauses.extend(table.clauses)
         result.issues.extend(table.issues)
         result.declared_counts.update(table.declared_counts)
         for rec in table.records:
@@ -117,4 +119,7 @@ def parse_document(doc: Document, corpus_dir: Path) -> ParsedDocument:
             result.records.append(rec)
     skip = table_skip_lines(result.records, source.lines)
     result.clauses = parse_clauses(doc, source.lines, skip)
+    body_ids = {c.id for c in result.clauses}
+    result.clauses += [c for c in table_clauses if c.id not in body_ids]
+    result.clauses.sort(key=lambda c: c.line_start)
     return result

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from retrieval.cleaning import clean_text, join_parts
-from retrieval.models import Document, ParseIssue, Record, TableParse
+from retrieval.models import Clause, Document, ParseIssue, Record, TableParse
 
 TableKind = Literal["indicator", "task"]
 ItemKind = Literal["row", "section", "intro", "total"]
@@ -625,6 +625,8 @@ def _task_records(table: _Table, doc: Document) -> TableParse:
     seen_ids: set[str] = set()
     # Group rows (a numbered row whose children carry the STT) are not tasks of their own:
     # the document's counts and global STT skip them; their values pass to the children.
+    # Their text stays searchable as an appendix clause.
+    out.clauses.extend(_group_clauses(placed, doc, table.appendix))
     for p in (p for p in placed if not p.is_group):
         sec = p.section.sec_num if p.section else None
         stt = p.item.stt or None
@@ -651,6 +653,32 @@ def _task_records(table: _Table, doc: Document) -> TableParse:
         )
     )
     return out
+
+
+def _group_clauses(placed: list[_Placed], doc: Document, appendix: str) -> list[Clause]:
+    """Group rows as clauses: the text children inherit from, cited like any clause."""
+    clauses: list[Clause] = []
+    for p in placed:
+        content = p.item.value("content") if p.is_group else ""
+        if not content:
+            continue
+        path = [appendix]
+        if p.section is not None and p.section.sec_num:
+            path.append(f"{p.section.sec_num} {p.section.title}".strip())
+        clauses.append(
+            Clause(
+                id=f"{doc.id}:c{p.item.line_start}",
+                document=doc.id,
+                number=p.item.number,
+                heading_path=path,
+                text=content,
+                line_start=p.item.line_start,
+                line_end=p.item.line_end,
+                level=len(path),
+                appendix=appendix,
+            )
+        )
+    return clauses
 
 
 def _count_by_section(records: list[Record], appendix: str) -> dict[str, int]:
@@ -759,6 +787,7 @@ def parse_plan_tables(doc: Document, lines: list[str]) -> TableParse:
             build = _indicator_records if table.kind == "indicator" else _task_records
             part = build(table, doc)
             result.records.extend(part.records)
+            result.clauses.extend(part.clauses)
             result.issues.extend(part.issues)
             for key, value in part.declared_counts.items():
                 result.declared_counts.setdefault(key, value)

@@ -407,3 +407,13 @@ def test_unnumbered_line_without_header_continues_only_mid_sentence() -> None:
     assert by_row["I.2 1"].content == "Việc một, gồm và phần còn lại."
     assert by_row["I.2 2"].content == "Việc hai"
     assert (by_row["I.2 2"].deadline, by_row["I.2 2"].deadline_inherited) == ("Cả năm", True)
+
+
+def test_group_rows_stay_searchable_as_clauses(parsed: TableParse, plan_lines: list[str]) -> None:
+    """Group rows are not tasks (the plan's counts skip them) but their text is kept as clauses."""
+    by_line = {c.line_start: c for c in parsed.clauses}
+    assert {c.heading_path[-1].split()[0] for c in parsed.clauses} >= {"I.5", "I.6.1", "II.5"}
+    for clause in parsed.clauses:
+        assert clause.heading_path[0] == "Phụ lục 2"
+        assert clause.text and clause.text.split()[0] in plan_lines[clause.line_start - 1]
+    assert not any(r.line_start in by_line for r in parsed.records)
