@@ -43,6 +43,7 @@ LONG_PASSAGE = 400  # characters; longer passages get their coverage damped
 MIN_RECORD_COVERAGE = 0.34
 MIN_CLAUSE_COVERAGE = 0.30
 AGREEMENT_RELIEF = 0.1
+LEXICAL_ONLY_COVERAGE = 0.6  # a word-overlap-only match must cover most of the question
 
 HELP_TEXT = (
     "Bạn hãy đặt câu hỏi về các kế hoạch chuyển đổi số, ví dụ:\n"
@@ -79,8 +80,13 @@ class Candidate:
         return self.lexical_rank == 0 and self.dense_rank == 0
 
     def passes(self, minimum: float) -> bool:
-        """Coverage high enough to answer from this candidate (lower bar when channels agree)."""
-        return self.cover >= (minimum - AGREEMENT_RELIEF if self.agreed else minimum)
+        """Coverage high enough to answer from this candidate: a lower bar when both channels
+        rank it first, a higher one when only the lexical channel found it at all."""
+        if self.agreed:
+            return self.cover >= minimum - AGREEMENT_RELIEF
+        if self.dense_rank is None:
+            return self.cover >= LEXICAL_ONLY_COVERAGE
+        return self.cover >= minimum
 
     @property
     def score(self) -> float:
