@@ -17,6 +17,7 @@ from bot.grounding import (
     build_vocabulary,
     content_tokens,
     coverage,
+    date_unsupported,
     quantity_unsupported,
     tokens,
     unknown_places,
@@ -179,6 +180,10 @@ class Assistant:
             listed = self._list(frame)
             if listed is not None:
                 return listed
+            if frame.agencies and frame.documents:
+                plans = ", ".join(self._docs_by_id[d].short_name for d in frame.documents)
+                who = ", ".join(frame.agencies)
+                return self._not_found(frame, f"{plans} không giao mục nào cho {who}.")
         candidates = self._search(frame)
         if not candidates:
             return self._not_found(frame, None)
@@ -245,6 +250,8 @@ class Assistant:
             evidence += [str(f.get("target") or "") for f in answer.facts[:1]]
             if quantity_unsupported(frame.text, evidence):
                 return self._not_found(frame, "Các kế hoạch không nêu con số này.", candidates)
+            if answer.intent == "guidance" and date_unsupported(frame.text, evidence[:1]):
+                return self._not_found(frame, "Các kế hoạch không nêu thời hạn này.", candidates)
         return answer
 
     def _choose(self, frame: QuestionFrame, candidates: list[Candidate]) -> Answer:

@@ -115,12 +115,23 @@ _GENERIC_FIRST = frozenset(
 )
 _PLACE_WORDS = r"thành phố|tp\.?|tỉnh|quận|huyện|xã|phường|thị xã|thị trấn"
 _ACCENTED_PLACE = re.compile(
-    rf"(?<!\w)({_PLACE_WORDS})\s+((?:[A-ZĐ][\wà-ỹđ]*)(?:\s+[A-ZĐ][\wà-ỹđ]*){{0,2}})", re.IGNORECASE
+    rf"(?<!\w)((?i:{_PLACE_WORDS}))\s+((?:[A-ZĐ][\wà-ỹđ]*)(?:\s+[A-ZĐ][\wà-ỹđ]*){{0,2}})"
 )
+_PLACE_WORDS_ACCENTED = "thành phố|tỉnh|quận|huyện|xã|phường|thị xã|thị trấn"
 
 
 def _accented(text: str) -> str:
     return " ".join(_WORD.findall(nfc(text).lower()))
+
+
+def _known_place(name: str, vocab: Vocabulary) -> bool:
+    """The corpus names this place: the name shortly after a place word ("quận, huyện: Hoàn
+    Kiếm"), not merely the same words elsewhere ("Chủ tịch Hồ Chí Minh")."""
+    words = name.split()[:2]
+    if not words:
+        return True
+    pattern = rf"\b(?:{_PLACE_WORDS_ACCENTED})\b[^|]{{0,40}}?\b{re.escape(' '.join(words))}\b"
+    return re.search(pattern, vocab.accented) is not None
 
 
 def unknown_places(question: str, vocab: Vocabulary) -> list[str]:
@@ -141,9 +152,7 @@ def unknown_places(question: str, vocab: Vocabulary) -> list[str]:
         if not name[:1].isupper():
             continue
         prefix = "thành phố" if prefix.lower().startswith("tp") else prefix.lower()
-        phrase = _accented(f"{prefix} {name}")
-        first_two = " ".join(phrase.split()[: len(prefix.split()) + 2])
-        if f" {first_two} " not in vocab.accented and name not in unknown:
+        if not _known_place(_accented(name), vocab) and name not in unknown:
             unknown.append(f"{prefix} {name}")
     if has_diacritics(question):
         return unknown  # typed with diacritics: the capitalised-name checks above apply
@@ -200,3 +209,18 @@ def quantity_unsupported(question: str, evidence: list[str]) -> bool:
     if _PERCENT_QUESTION.search(folded) and "%" not in text:
         return True
     return False
+
+
+_DATE_QUESTION = re.compile(
+    r"\b(?:truoc|den|vao) ngay nao\b|\bngay nao\b|\bthang nao\b|\bnam nao\b|\bhan chot\b"
+)
+_DATE_EVIDENCE = re.compile(
+    r"\b\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b|\bquy\s+(?:iv|iii|ii|i|[1-4])\b"
+)
+
+
+def date_unsupported(question: str, evidence: list[str]) -> bool:
+    """A question asking for a date needs a date, year or quarter in the evidence."""
+    return bool(_DATE_QUESTION.search(fold(question))) and not _DATE_EVIDENCE.search(
+        fold(" ".join(evidence))
+    )

