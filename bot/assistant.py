@@ -44,6 +44,7 @@ LONG_PASSAGE = 400  # characters; longer passages get their coverage damped
 MIN_RECORD_COVERAGE = 0.34
 MIN_CLAUSE_COVERAGE = 0.30
 AGREEMENT_RELIEF = 0.1
+AGENCY_BONUS = 0.1
 LEXICAL_ONLY_COVERAGE = 0.6  # a word-overlap-only match must cover most of the question
 
 HELP_TEXT = (
@@ -58,6 +59,9 @@ _WORD = re.compile(r"[\w&]+")
 _RESPONSIBILITY = re.compile(
     r"\btrach nhiem\b|\bphai lam gi\b|\blam gi\b|\bnhiem vu gi\b|\bco nhiem vu\b"
     r"|\bduoc giao (?:gi|lam gi)\b|\bvai tro\b"
+)
+_SMALL_TALK = frozenset(
+    "xin chao chao ban hello hi alo cam on thanks thank you ok oke bot oi a nhe giup toi voi".split()
 )
 _DUTY_CLAUSES = 3
 _DUTY_WORDS = frozenset(
@@ -74,6 +78,7 @@ class Candidate:
     lexical_rank: int | None
     dense_rank: int | None
     length: int
+    bonus: float = 0.0  # the row involves an agency the question names
 
     @property
     def agreed(self) -> bool:
@@ -93,8 +98,8 @@ class Candidate:
     def score(self) -> float:
         """Coverage (damped for very long passages) plus a bonus for ranking high in each channel."""
         damp = min(1.0, LONG_PASSAGE / max(1, self.length)) ** 0.25
-        bonus = sum(0.2 / (1 + r) for r in (self.lexical_rank, self.dense_rank) if r is not None)
-        return self.cover * damp + bonus
+        ranks = sum(0.2 / (1 + r) for r in (self.lexical_rank, self.dense_rank) if r is not None)
+        return self.cover * damp + ranks + self.bonus
 
 
 class Assistant:
@@ -163,7 +168,7 @@ class Assistant:
             )
 
     def _ask(self, text: str) -> Answer:
-        if not content_tokens(text):
+        if not content_tokens(text) or set(tokens(text)) <= _SMALL_TALK:
             return Answer(question=text, intent="not_found", answer=HELP_TEXT)
         frame = read_question(text, self.documents, self.kb.directory.find_in_text)
         places = unknown_places(text, self.vocab)
@@ -216,9 +221,21 @@ class Assistant:
             if not frame.documents:  # the plan's own name is evidence when the user named none
                 evidence = evidence + ["|"] + self._doc_tokens.get(passage.document, [])
             cover = coverage(expanded, evidence, self.vocab)
-            out.append(Candidate(passage, cover, lex.get(item), dense.get(item), len(passage.text)))
+            candidate = Candidate(passage, cover, lex.get(item), dense.get(item), len(passage.text))
+            if frame.agencies and self._involves(item, frame.agencies):
+                candidate.bonus = AGENCY_BONUS
+            out.append(candidate)
         out.sort(key=lambda c: -c.score)
         return out
+
+    def _involves(self, item_id: str, agencies: list[str]) -> bool:
+        """Whether a record's lead or coordinating cells name one of the agencies."""
+        view = self._views.get(item_id)
+        if view is None:
+            return False
+        matches = self.kb.directory.agency_matches
+        printed = [*view.record.lead, *view.record.coordinating]
+        return any(matches(a, p)[0] for a in agencies for p in printed)
 
     def _residual_question(self, frame: QuestionFrame) -> str:
         """The question (original words) without the phrases that only name its plan."""
@@ -257,20 +274,26 @@ class Assistant:
     def _choose(self, frame: QuestionFrame, candidates: list[Candidate]) -> Answer:
         records = [c for c in candidates if not is_clause_id(c.passage.id)]
         clauses = [c for c in candidates if is_clause_id(c.passage.id)]
-        best_record = records[0] if records else None
+        indicators = [c for c in records if c.passage.kind == "indicator"]
+        tasks = [c for c in records if c.passage.kind != "indicator"]
         best_clause = clauses[0] if clauses else None
-        record_leads = best_record is not None and (
-            best_clause is None or best_record.score >= best_clause.score - 0.05
-        )
-        if best_record is not None and best_record.passage.kind == "indicator":
-            if frame.wants_indicator or frame.wants_quantity or record_leads:
-                if best_record.passes(MIN_RECORD_COVERAGE):
-                    return self._record_answer(frame, best_record, records, "indicator")
-        if best_record is not None and best_record.passage.kind != "indicator":
-            # An owner/deadline answer needs a question that asks for an owner or a deadline.
-            wants_record = frame.wants_owner and (record_leads or not frame.wants_guidance)
-            if wants_record and best_record.passes(MIN_RECORD_COVERAGE):
-                return self._record_answer(frame, best_record, records, "owner_deadline")
+
+        def leads(c: Candidate) -> bool:
+            return best_clause is None or c.score >= best_clause.score - 0.05
+
+        wants_indicator = frame.wants_indicator or frame.wants_quantity
+        if indicators and records[0] is indicators[0]:
+            if (wants_indicator or leads(indicators[0])) and indicators[0].passes(
+                MIN_RECORD_COVERAGE
+            ):
+                return self._record_answer(frame, indicators[0], indicators, "indicator")
+        # An owner/deadline answer needs a question that asks for an owner or a deadline.
+        if tasks and frame.wants_owner and (leads(tasks[0]) or not frame.wants_guidance):
+            if tasks[0].passes(MIN_RECORD_COVERAGE):
+                return self._record_answer(frame, tasks[0], tasks, "owner_deadline")
+        if indicators and wants_indicator and not frame.wants_owner and leads(indicators[0]):
+            if indicators[0].passes(MIN_RECORD_COVERAGE):
+                return self._record_answer(frame, indicators[0], indicators, "indicator")
         if best_clause is not None and best_clause.passes(MIN_CLAUSE_COVERAGE):
             if frame.wants_quantity and not any(
                 _NUMBER.search(c.passage.text) for c in clauses[:3]
@@ -442,9 +465,13 @@ class Assistant:
     def _not_found(
         self, frame: QuestionFrame, reason: str | None, candidates: list[Candidate] | None = None
     ) -> Answer:
-        suggestions = []
-        for c in (candidates or [])[:3]:
-            suggestions.append(compose.shorten(c.passage.text, 140))
+        suggestions: list[str] = []
+        for c in candidates or []:
+            text = compose.shorten(c.passage.text, 140)
+            if len(c.passage.text) >= 40 and text not in suggestions:
+                suggestions.append(text)
+            if len(suggestions) == 3:
+                break
         if reason is None and unseen_terms(frame.text, self.vocab):
             reason = (
                 "Các kế hoạch không có nội dung về: "
@@ -504,7 +531,8 @@ def _list_heading(
         role = {"lead": "do", "coordinating": "có phối hợp của"}.get(frame.role, "liên quan đến")
         parts.append(f"{role} {who}" + (" chủ trì/đầu mối" if frame.role == "lead" else ""))
     if frame.period is not None and frame.period.due_by is not None:
-        parts.append(f"đến hạn trong {_period_text(frame.period)}")
+        when = _period_text(frame.period)
+        parts.append(f"đến hạn {when}" if when.startswith("trước") else f"đến hạn trong {when}")
     if where:
         parts.append(f"trong {where}")
     return " ".join(parts) + ":"

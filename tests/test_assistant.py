@@ -188,3 +188,15 @@ def test_heldout_sets_meet_targets(assistant: Assistant, name: str) -> None:
     assert report.overall >= 0.90
     assert report.by_kind["owner_deadline"] >= 0.90
     assert report.false_not_found <= report.answerable / 20
+
+
+def test_owner_question_naming_an_agency_prefers_its_rows(assistant: Assistant) -> None:
+    ans = assistant.ask("Ai phối hợp với Sở Y tế triển khai hồ sơ sức khỏe điện tử?")
+    assert ans.intent == "owner_deadline"
+    assert ans.facts[0]["lead"] == ["Sở Y tế"]
+    assert "Hồ sơ sức khỏe điện tử" in ans.facts[0]["content"]
+
+
+def test_greeting_gets_the_help_text(assistant: Assistant) -> None:
+    ans = assistant.ask("xin chào")
+    assert ans.intent == "not_found" and "ví dụ" in ans.answer
