@@ -17,15 +17,32 @@ def _index_dir(value: str | None) -> Path:
 
 
 def _load(index_dir: Path):
+    """The assistant over `index_dir`; a missing index is built first from the bundled corpus."""
     from bot.assistant import Assistant
     from retrieval.kb import KnowledgeBaseMissing
 
+    if not (index_dir / "kb.sqlite").is_file():
+        _build_missing_index(index_dir)
     try:
         return Assistant.from_index(index_dir)
     except (KnowledgeBaseMissing, FileNotFoundError) as exc:
         raise click.ClickException(
             f"Chưa có chỉ mục trong {index_dir} ({exc}). Hãy chạy `planbot index` trước."
         ) from exc
+
+
+def _build_missing_index(index_dir: Path) -> None:
+    """First use without `planbot index`: build from PLANBOT_CORPUS_DIR (or corpus/) if it exists."""
+    from retrieval.build import build_index
+    from retrieval.search_index import shared_embedder
+
+    corpus = Path(os.environ.get("PLANBOT_CORPUS_DIR") or "corpus")
+    if not (corpus / "manifest.json").is_file():
+        return
+    click.echo(f"Chưa có chỉ mục trong {index_dir}: đang lập từ {corpus}/ …", err=True)
+    report = build_index(corpus, index_dir, embedder=shared_embedder())
+    if not report.written:
+        raise click.ClickException("Không lập được chỉ mục; hãy chạy `planbot index` để xem lỗi.")
 
 
 def print_answer(ans: Answer) -> None:

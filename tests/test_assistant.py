@@ -200,3 +200,21 @@ def test_owner_question_naming_an_agency_prefers_its_rows(assistant: Assistant) 
 def test_greeting_gets_the_help_text(assistant: Assistant) -> None:
     ans = assistant.ask("xin chào")
     assert ans.intent == "not_found" and "ví dụ" in ans.answer
+
+
+def test_ask_builds_a_missing_index_first(
+    tmp_path: Path, corpus_dir: Path, full_index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """First use without `planbot index`: the bundled corpus is indexed, then the question answered."""
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    monkeypatch.setenv("PLANBOT_CORPUS_DIR", str(corpus_dir))
+    index_dir = tmp_path / "fresh"
+    result = CliRunner().invoke(
+        main, ["ask", "--json", "--index-dir", str(index_dir), "ai chu tri he thong soc"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (index_dir / "kb.sqlite").is_file() and (index_dir / "vectors.faiss").is_file()
+    assert '"owner_deadline"' in result.output
