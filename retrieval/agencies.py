@@ -195,6 +195,7 @@ class AgencyDirectory:
         self._by_key: dict[str, list[str]] = {}
         self._members: dict[str, list[str]] = {}
         self._matches: dict[tuple[str, str], tuple[bool, bool]] = {}
+        self._found: dict[str, list[str]] = {}
         self._by_compact: dict[str, list[str]] = {}
         self._groups: set[str] = set()
         self._canon: list[str] = []
@@ -328,6 +329,14 @@ class AgencyDirectory:
         """Agencies mentioned in free text (longest alias first, works without diacritics)."""
         if not text or self._pattern is None:
             return []
+        cached = self._found.get(text)
+        if cached is None:
+            cached = self._find_in_text(text)
+            if len(self._found) < 65536:
+                self._found[text] = cached
+        return list(cached)
+
+    def _find_in_text(self, text: str) -> list[str]:
         found: list[str] = []
         for m in self._pattern.finditer(_key(text)):
             for canon in self._by_key.get(m.group(0), []):
