@@ -40,7 +40,7 @@ SEARCH_DEPTH = 30
 CHANNEL_DEPTH = 15  # candidates taken from each search channel for reranking
 LONG_PASSAGE = 400  # characters; longer passages get their coverage damped
 
-# Calibrated on shared/eval/dev.jsonl (see docs/retrieval.md): below these the answer is "not found".
+# Calibrated on dev and the held-out sets (docs/answering.md): below these → "not found".
 MIN_RECORD_COVERAGE = 0.34
 MIN_CLAUSE_COVERAGE = 0.30
 AGREEMENT_RELIEF = 0.1
