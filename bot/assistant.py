@@ -175,7 +175,7 @@ class Assistant:
         if places:
             reason = f"Các kế hoạch hiện có không nhắc đến {', '.join(places)}."
             return self._not_found(frame, reason)
-        if frame.agencies and not frame.wants_list and _RESPONSIBILITY.search(frame.folded):
+        if not frame.wants_list and _RESPONSIBILITY.search(frame.folded):
             duties = self._duties(frame)
             if duties is not None:
                 return duties
@@ -349,13 +349,18 @@ class Assistant:
         allowed = self._allowed(frame)
         finder = self.kb.directory.find_in_text
         wanted = set(frame.agencies)
+        asked = set(tokens(expand_query(frame.text)))
         chosen: list[Clause] = []
         for clause in self._clauses.values():
             if allowed is not None and clause.id not in allowed:
                 continue
-            if not clause.heading_path or not (set(finder(clause.heading_path[-1])) & wanted):
+            if not clause.heading_path:
                 continue
-            chosen.append(clause)
+            heading = clause.heading_path[-1]
+            if wanted and set(finder(heading)) & wanted:
+                chosen.append(clause)
+            elif not wanted and _names_heading(heading, asked):
+                chosen.append(clause)
         if not chosen:
             return None
         # Prefer the newest plan in scope, then the clauses closest to the question's topic.
@@ -484,6 +489,16 @@ class Assistant:
             answer=compose.not_found_answer(reason, suggestions),
             suggestions=suggestions,
         )
+
+
+_HEADING_NUMBER = re.compile(r"^[\divxlcIVXLC.]+\s*\)?\s*")
+
+
+def _names_heading(heading: str, asked: set[str]) -> bool:
+    """A heading naming a body ("2.2. Phòng Văn hóa và Thông tin thành phố") that the question
+    names too (abbreviations expanded): every content word of the heading is in the question."""
+    words = content_tokens(_HEADING_NUMBER.sub("", heading))
+    return len(words) >= 3 and all(w in asked for w in words)
 
 
 def _due_within(view: RecordView, period: DueRange) -> bool:

@@ -218,3 +218,11 @@ def test_ask_builds_a_missing_index_first(
     assert result.exit_code == 0, result.output
     assert (index_dir / "kb.sqlite").is_file() and (index_dir / "vectors.faiss").is_file()
     assert '"owner_deadline"' in result.output
+
+
+def test_duties_of_a_body_named_only_by_a_heading(assistant: Assistant) -> None:
+    """No directory entry needed: "Phòng VH&TT" matches the heading "Phòng Văn hóa và Thông tin"."""
+    ans = assistant.ask("Phòng VH&TT TP Hưng Yên có trách nhiệm gì?")
+    assert ans.intent == "guidance"
+    assert ans.citations and all(c.document.startswith("002_") for c in ans.citations)
+    assert "Phòng Văn hóa và Thông tin" in ans.answer
