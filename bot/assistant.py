@@ -60,6 +60,9 @@ _RESPONSIBILITY = re.compile(
     r"\btrach nhiem\b|\bphai lam gi\b|\blam gi\b|\bnhiem vu gi\b|\bco nhiem vu\b"
     r"|\bduoc giao (?:gi|lam gi)\b|\bvai tro\b"
 )
+_ASKS_WHO_OR_WHEN = re.compile(
+    r"\bai\b|\bhan\b|\bkhi nao\b|\bbao gio\b|\bdon vi nao\b|\bco quan nao\b|\bchu tri\b"
+)
 _SMALL_TALK = frozenset(
     "xin chao chao ban hello hi alo cam on thanks thank you ok oke bot oi a nhe giup toi voi".split()
 )
@@ -88,7 +91,7 @@ class Candidate:
     def passes(self, minimum: float) -> bool:
         """Coverage high enough to answer from this candidate: a lower bar when both channels
         rank it first, a higher one when only the lexical channel found it at all."""
-        if self.agreed:
+        if self.agreed or self.dense_rank == 0:
             return self.cover >= minimum - AGREEMENT_RELIEF
         if self.dense_rank is None:
             return self.cover >= LEXICAL_ONLY_COVERAGE
@@ -133,6 +136,14 @@ class Assistant:
             for d in self.documents
         }
         self._passage_tokens = {p.id: tokens(p.text) for p in passages}
+        for item_id, view in self._views.items():  # a row's agencies are evidence too
+            r = view.record
+            names = [r.coordinating_raw, r.leader or "", *view.lead_current]
+            names += view.coordinating_current
+            if item_id in self._passage_tokens:
+                self._passage_tokens[item_id] = self._passage_tokens[item_id] + tokens(
+                    " ".join(names)
+                )
         self._doc_tokens = {d: tokens(text) for d, text in self._doc_context.items()}
         self._ids_by_doc: dict[str, set[str]] = {}
         for p in passages:
@@ -175,7 +186,11 @@ class Assistant:
         if places:
             reason = f"Các kế hoạch hiện có không nhắc đến {', '.join(places)}."
             return self._not_found(frame, reason)
-        if not frame.wants_list and _RESPONSIBILITY.search(frame.folded):
+        if (
+            not frame.wants_list
+            and _RESPONSIBILITY.search(frame.folded)
+            and not _ASKS_WHO_OR_WHEN.search(frame.folded)
+        ):
             duties = self._duties(frame)
             if duties is not None:
                 return duties

@@ -187,9 +187,19 @@ def _plan_year(named: list[str], documents: list[Document]) -> int | None:
     return None
 
 
+_PERIOD_WORDS = (
+    (re.compile(r"\bquy dau(?: tien)?(?: cua)?(?: nam)?\b"), "quy i nam"),
+    (re.compile(r"\bquy cuoi(?: cung)?(?: cua)?(?: nam)?\b"), "quy iv nam"),
+    (re.compile(r"\bnua dau nam\b"), "6 thang dau nam"),
+    (re.compile(r"\bnua cuoi nam\b"), "6 thang cuoi nam"),
+)
+
+
 def _question_period(question: str, plan_year_hint: int | None = None) -> DueRange | None:
     """The period a question asks about ("đến hạn Quý IV/2025"), not a plan year in its name."""
     folded = fold(question)
+    for pattern, plain in _PERIOD_WORDS:  # "quý đầu năm" = quý I
+        folded = pattern.sub(plain, folded)
     if not _PERIOD_HINT.search(folded):
         return None
     for pattern in _SPECIFIC_PERIODS:
