@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,9 @@ from bot.grounding import (
     unseen_terms,
 )
 from bot.intent import QuestionFrame, read_question
+from bot.lists import due_within, list_heading, list_kind
+from bot.ranking import AGENCY_BONUS, Candidate
 from bot.schemas import Answer, Citation
-from retrieval.deadlines import DueRange
 from retrieval.kb import KnowledgeBase, RecordFilter, RecordView
 from retrieval.models import Clause, Document
 from retrieval.passages import Passage, build_passages, is_clause_id
@@ -38,14 +38,10 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000  # longer input is read up to here; the API rejects far longer bodies
 SEARCH_DEPTH = 30
 CHANNEL_DEPTH = 15  # candidates taken from each search channel for reranking
-LONG_PASSAGE = 400  # characters; longer passages get their coverage damped
 
 # Calibrated on dev and the held-out sets (docs/answering.md): below these → "not found".
 MIN_RECORD_COVERAGE = 0.34
 MIN_CLAUSE_COVERAGE = 0.30
-AGREEMENT_RELIEF = 0.1
-AGENCY_BONUS = 0.1
-LEXICAL_ONLY_COVERAGE = 0.6  # a word-overlap-only match must cover most of the question
 
 HELP_TEXT = (
     "Bạn hãy đặt câu hỏi về các kế hoạch chuyển đổi số, ví dụ:\n"
@@ -70,39 +66,6 @@ _DUTY_CLAUSES = 3
 _DUTY_WORDS = frozenset(
     "trach nhiem phai lam gi nhiem vu co duoc giao vai tro lien quan den".split()
 )
-
-
-@dataclass
-class Candidate:
-    """A search hit with its passage and the scores used to pick the answer."""
-
-    passage: Passage
-    cover: float  # IDF-weighted share of the question found in the passage (+ its plan's name)
-    lexical_rank: int | None
-    dense_rank: int | None
-    length: int
-    bonus: float = 0.0  # the row involves an agency the question names
-
-    @property
-    def agreed(self) -> bool:
-        """Ranked first by both the lexical and the dense channel: strong evidence on its own."""
-        return self.lexical_rank == 0 and self.dense_rank == 0
-
-    def passes(self, minimum: float) -> bool:
-        """Coverage high enough to answer from this candidate: a lower bar when both channels
-        rank it first, a higher one when only the lexical channel found it at all."""
-        if self.agreed or self.dense_rank == 0:
-            return self.cover >= minimum - AGREEMENT_RELIEF
-        if self.dense_rank is None:
-            return self.cover >= LEXICAL_ONLY_COVERAGE
-        return self.cover >= minimum
-
-    @property
-    def score(self) -> float:
-        """Coverage (damped for very long passages) plus a bonus for ranking high in each channel."""
-        damp = min(1.0, LONG_PASSAGE / max(1, self.length)) ** 0.25
-        ranks = sum(0.2 / (1 + r) for r in (self.lexical_rank, self.dense_rank) if r is not None)
-        return self.cover * damp + ranks + self.bonus
 
 
 class Assistant:
@@ -420,7 +383,7 @@ class Assistant:
 
     # -- lists ----------------------------------------------------------------------------------------
     def _list(self, frame: QuestionFrame) -> Answer | None:
-        kind = _list_kind(frame)
+        kind = list_kind(frame)
         views: dict[str, RecordView] = {}
         document = frame.documents[0] if len(frame.documents) == 1 else None
         agencies = frame.agencies or [None]
@@ -437,7 +400,7 @@ class Assistant:
                 views.setdefault(v.record.id, v)
         found = list(views.values())
         if frame.period is not None and frame.period.due_by is not None:
-            found = [v for v in found if _due_within(v, frame.period)]
+            found = [v for v in found if due_within(v, frame.period)]
         printed = [v for v in found if not v.inherited]
         inherited = [v for v in found if v.inherited]
         found = printed or found
@@ -445,7 +408,7 @@ class Assistant:
         if not found:
             return None
         facts = [self.kb.record_json(v) for v in found]
-        heading = _list_heading(frame, kind, len(facts), self._docs_by_id)
+        heading = list_heading(frame, kind, len(facts), self._docs_by_id)
         text = compose.list_answer(facts, heading, self.kb.directory.display, self.today())
         if printed and inherited:
             old_names = sorted({n for v in inherited for n in v.record.lead})
@@ -514,55 +477,3 @@ def _names_heading(heading: str, asked: set[str]) -> bool:
     names too (abbreviations expanded): every content word of the heading is in the question."""
     words = content_tokens(_HEADING_NUMBER.sub("", heading))
     return len(words) >= 3 and all(w in asked for w in words)
-
-
-def _due_within(view: RecordView, period: DueRange) -> bool:
-    """A row is due in a period when its deadline ends inside it ("đến hạn Quý II/2025")."""
-    due_by = view.record.due_by
-    if not due_by or period.due_by is None:
-        return False
-    start = period.due_from.isoformat() if period.due_from else "0000-01-01"
-    return start <= due_by <= period.due_by.isoformat()
-
-
-def _period_text(period: DueRange) -> str:
-    """A period for reading: "Quý II/2025", "năm 2025" or "trước ngày 30/6/2025"."""
-    start, end = period.due_from, period.due_by
-    if end is None:
-        return period.raw or ""
-    if start is not None and start.year == end.year:
-        if start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31:
-            return f"năm {end.year}"
-        if start.day == 1 and (end.month - start.month) == 2 and start.month % 3 == 1:
-            quarter = ("I", "II", "III", "IV")[start.month // 3]
-            return f"Quý {quarter}/{end.year}"
-    if start is None:
-        return f"trước ngày {end.day}/{end.month}/{end.year}"
-    return f"{start.day}/{start.month}/{start.year} – {end.day}/{end.month}/{end.year}"
-
-
-def _list_kind(frame: QuestionFrame) -> str | None:
-    """The record kind a list question asks for, when it names exactly one."""
-    if len(frame.kinds) == 1:
-        return frame.kinds[0]
-    if "indicator" in frame.kinds:
-        return "indicator"
-    return None
-
-
-def _list_heading(
-    frame: QuestionFrame, kind: str | None, count: int, docs: dict[str, Document]
-) -> str:
-    noun = {"task": "nhiệm vụ", "model": "mô hình", "indicator": "chỉ tiêu"}.get(kind or "", "mục")
-    who = ", ".join(frame.agencies)
-    where = ", ".join(docs[d].short_name for d in frame.documents if d in docs)
-    parts = [f"Có {count} {noun}"]
-    if who:
-        role = {"lead": "do", "coordinating": "có phối hợp của"}.get(frame.role, "liên quan đến")
-        parts.append(f"{role} {who}" + (" chủ trì/đầu mối" if frame.role == "lead" else ""))
-    if frame.period is not None and frame.period.due_by is not None:
-        when = _period_text(frame.period)
-        parts.append(f"đến hạn {when}" if when.startswith("trước") else f"đến hạn trong {when}")
-    if where:
-        parts.append(f"trong {where}")
-    return " ".join(parts) + ":"

@@ -1,0 +1,39 @@
+"""Pure pieces of answering: candidate bars and scores, list periods and headings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.lists import period_text
+from bot.ranking import AGENCY_BONUS, LEXICAL_ONLY_COVERAGE, Candidate
+from retrieval.deadlines import DueRange, parse_deadline
+from retrieval.passages import Passage
+
+PASSAGE = Passage("003:I.4 2", "003", "task", "Triển khai Hệ thống SOC")
+
+
+def cand(cover: float, lex: int | None, dense: int | None, length: int = 100) -> Candidate:
+    return Candidate(PASSAGE, cover, lex, dense, length)
+
+
+def test_channel_agreement_lowers_the_bar_and_lexical_only_raises_it() -> None:
+    assert cand(0.30, 0, 0).passes(0.34)  # both channels rank it first
+    assert not cand(0.30, 1, 2).passes(0.34)
+    assert cand(0.40, 1, 2).passes(0.34)
+    assert not cand(0.50, 0, None).passes(0.34)  # the dense channel never saw it
+    assert cand(LEXICAL_ONLY_COVERAGE, 3, None).passes(0.34)
+
+
+def test_score_prefers_high_ranks_short_passages_and_named_agencies() -> None:
+    assert cand(0.5, 0, 0).score > cand(0.5, 5, 5).score
+    assert cand(0.5, 0, 0, length=100).score > cand(0.5, 0, 0, length=4000).score
+    boosted = cand(0.5, 3, 3)
+    boosted.bonus = AGENCY_BONUS
+    assert boosted.score > cand(0.5, 3, 3).score
+
+
+def test_period_text_reads_like_the_plans() -> None:
+    assert period_text(parse_deadline("Quý II năm 2025")) == "Quý II/2025"
+    assert period_text(parse_deadline("Năm 2025")) == "năm 2025"
+    before = DueRange("trước 30/6/2025", None, date(2025, 6, 30), "before")
+    assert period_text(before) == "trước ngày 30/6/2025"
