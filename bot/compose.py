@@ -68,7 +68,8 @@ def _agency_lines(fact: Fact, display: Display, lead_label: str, others_label: s
     if fact.get("coordinating"):
         lines.append(f"• {others_label}: {agencies_text(fact['coordinating'], display)}")
     if fact.get("leader"):
-        lines.append(f"• Lãnh đạo chỉ đạo: {fact['leader']}")
+        inherited = " (ghi chung cho nhóm/mục)" if fact.get("leader_inherited") else ""
+        lines.append(f"• Lãnh đạo chỉ đạo: {fact['leader']}{inherited}")
     return lines
 
 

@@ -97,6 +97,7 @@ def row_to_record(row: dict[str, Any]) -> Record:
     for key in JSON_RECORD_FIELDS:
         data[key] = _loads(data.get(key))
     data["deadline_inherited"] = bool(data.get("deadline_inherited"))
+    data["leader_inherited"] = bool(data.get("leader_inherited"))
     return Record(**data)
 
 
@@ -491,6 +492,7 @@ def record_json(view: RecordView) -> dict[str, Any]:
         "section": r.section,
         "content": r.content,
         "leader": r.leader,
+        "leader_inherited": r.leader_inherited,
         "lead": list(r.lead),
         "coordinating": list(r.coordinating),
         "deadline": r.deadline,

@@ -51,6 +51,7 @@ class Record:
     section: str  # parent section, e.g. "I.5 Phát triển dữ liệu số"
     content: str  # clean cell text
     leader: str | None = None  # lãnh đạo chỉ đạo
+    leader_inherited: bool = False  # taken from a group row or section, not the row's own cell
     lead_raw: str = ""  # cell text as printed (cleaned)
     coordinating_raw: str = ""
     lead: list[str] = field(default_factory=list)  # split agencies as printed

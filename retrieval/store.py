@@ -61,6 +61,7 @@ RECORD_COLUMNS: dict[str, type] = {
     "section": str,
     "content": str,
     "leader": str,
+    "leader_inherited": int,
     "lead_raw": str,
     "coordinating_raw": str,
     "lead": str,

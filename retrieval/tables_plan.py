@@ -505,7 +505,7 @@ def _task_record(placed: _Placed, ctx: _TaskContext, stt: str | None) -> Record:
     local = f"{sec} {placed.detail}" if sec else placed.detail
     # Row ids (eval contract): first part `I.3 11`; later parts `132 (II.1.2.1 11)` by global STT.
     row = local if (part == ctx.first_part or not stt) else f"{stt} ({local})"
-    leader, _ = _inherit("leader", placed, chain)
+    leader, leader_from = _inherit("leader", placed, chain)
     deadline, deadline_from = _inherit("deadline", placed, chain)
     lead, coordinating = item.value("lead"), item.value("coordinating")
     if not lead and not coordinating and placed.group is not None:
@@ -520,6 +520,7 @@ def _task_record(placed: _Placed, ctx: _TaskContext, stt: str | None) -> Record:
         section=_section_label(placed.section),
         content=content,
         leader=leader or None,
+        leader_inherited=bool(leader) and leader_from is not None,
         lead_raw=lead,
         coordinating_raw=coordinating,
         lead=_split_agencies(lead),

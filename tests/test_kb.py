@@ -33,6 +33,7 @@ RECORD_KEYS = {
     "section",
     "content",
     "leader",
+    "leader_inherited",
     "lead",
     "coordinating",
     "deadline",

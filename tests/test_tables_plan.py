@@ -417,3 +417,12 @@ def test_group_rows_stay_searchable_as_clauses(parsed: TableParse, plan_lines: l
         assert clause.heading_path[0] == "Phụ lục 2"
         assert clause.text and clause.text.split()[0] in plan_lines[clause.line_start - 1]
     assert not any(r.line_start in by_line for r in parsed.records)
+
+
+def test_leader_taken_from_a_group_or_section_is_marked(rows: dict[str, Record]) -> None:
+    """I.7's rows leave the leader cell empty; the section row prints "Các PCT …" for them."""
+    inherited = [r for r in rows.values() if r.leader_inherited]
+    assert inherited and all(r.leader for r in inherited)
+    own = rows["I.4 2"]
+    assert own.leader == "PCT UBND Thành phố Hà Minh Hải" and not own.leader_inherited
+    assert any(r.row.startswith("I.7 ") for r in inherited)
