@@ -455,12 +455,9 @@ class Assistant:
                 suggestions.append(text)
             if len(suggestions) == 3:
                 break
-        if reason is None and unseen_terms(frame.text, self.vocab):
-            reason = (
-                "Các kế hoạch không có nội dung về: "
-                + ", ".join(unseen_terms(frame.text, self.vocab)[:3])
-                + "."
-            )
+        unseen = unseen_terms(frame.text, self.vocab) if reason is None else []
+        if unseen:
+            reason = "Các kế hoạch không có nội dung về: " + ", ".join(unseen[:3]) + "."
         return Answer(
             question=frame.text,
             intent="not_found",

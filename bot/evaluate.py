@@ -91,13 +91,12 @@ def score_guidance(gold: dict[str, Any], ans: Answer) -> tuple[bool, dict[str, A
 def score_list(gold: dict[str, Any], ans: Answer) -> tuple[float, dict[str, Any]]:
     """Row precision and recall of the facts against the gold rows (F1)."""
     got = {_key(f.get("row")) for f in ans.facts if _same_doc(f, gold["doc"])}
-    got_all = [f for f in ans.facts]
     want = {_key(r) for r in gold["rows"]}
     tp = len(got & want)
-    precision = tp / len(got_all) if got_all else 0.0
+    precision = tp / len(ans.facts) if ans.facts else 0.0
     recall = tp / len(want) if want else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return f1, {"precision": precision, "recall": recall, "returned": len(got_all)}
+    return f1, {"precision": precision, "recall": recall, "returned": len(ans.facts)}
 
 
 def score_one(item: dict[str, Any], ans: Answer) -> Outcome:

@@ -130,11 +130,10 @@ def kb_passages(kb_path: Path) -> list[Passage]:
 
 def build_dense_index(kb_path: Path, index_dir: Path, embedder: Any) -> str:
     """The dense-index hook: `retrieval.search_index` embeds the new KB's passages (cached)."""
-    from retrieval.search_index import build_search_index, write_passage_manifest
+    from retrieval.search_index import build_search_index
 
     passages = kb_passages(kb_path)
     stats = build_search_index(passages, index_dir, embedder)
-    write_passage_manifest(passages, index_dir)
     return (
         f"Chỉ mục vectơ: {stats.passages} đoạn, {stats.embedded} đoạn mới nhúng "
         f"({stats.kind}, {stats.model})"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -18,8 +17,6 @@ from retrieval.search import HybridSearcher
 from retrieval.vectors import META_FILE, VectorIndex
 
 log = logging.getLogger(__name__)
-
-PASSAGES_FILE = "passages.json"
 
 
 @dataclass
@@ -86,9 +83,3 @@ def load_searcher(
     return HybridSearcher.over_passages(
         embedder, vectors, [p.id for p in passages], [p.text for p in passages]
     )
-
-
-def write_passage_manifest(passages: list[Passage], index_dir: Path) -> None:
-    """Record which passages the vector index holds (for diagnostics)."""
-    data = [{"id": p.id, "kind": p.kind, "document": p.document} for p in passages]
-    (Path(index_dir) / PASSAGES_FILE).write_text(json.dumps(data, ensure_ascii=False))
