@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import calendar
+import os
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from retrieval.textnorm import collapse_ws, fold
 
@@ -208,10 +209,72 @@ def parse_deadline(raw: str | None, plan_year: int | None = None) -> DueRange:
         return DueRange(raw if isinstance(raw, str) else None, None, None, "unknown")
 
 
-def parse_period(text: str | None, plan_year: int | None = None) -> DueRange | None:
-    """A period mentioned in a question or CLI option (`Q4/2025`, `quy IV nam 2025`, `before:2025-06-30`)."""
+def today() -> date:
+    """Today's date; `PLANBOT_TODAY` (ISO date) overrides it so tests and demos are repeatable."""
+    override = os.environ.get("PLANBOT_TODAY", "").strip()
+    if override:
+        try:
+            return date.fromisoformat(override)
+        except ValueError:
+            pass
+    return date.today()
+
+
+UPCOMING_DAYS = 30  # what "sắp đến hạn" (due soon) means when no number of days is given
+
+_RELATIVE: list[tuple[str, re.Pattern[str]]] = [
+    ("overdue", re.compile(r"\b(?:qua han|tre han|cham tien do|overdue)\b")),
+    ("next_days", re.compile(r"\b(?:trong|toi|next)?\s*(\d{1,3})\s*(?:ngay|days?)\s*(?:toi|sap toi|nua|tiep theo)\b")),
+    ("soon", re.compile(r"\b(?:sap (?:den|toi|het) han|sap phai hoan thanh|due soon|sap den)\b")),
+    ("this_month", re.compile(r"\bthang (?:nay|hien tai)\b")),
+    ("next_month", re.compile(r"\bthang (?:toi|sau)\b")),
+    ("this_quarter", re.compile(r"\bquy (?:nay|hien tai)\b")),
+    ("next_quarter", re.compile(r"\bquy (?:toi|sau)\b")),
+    ("this_year", re.compile(r"\bnam (?:nay|hien tai)\b")),
+]
+
+
+def relative_period(text: str | None, on: date | None = None) -> DueRange | None:
+    """A period relative to today ("quá hạn", "sắp đến hạn", "30 ngày tới", "tháng này", "quý này")."""
     if not text:
         return None
+    folded = fold(text)
+    day = on or today()
+    for kind, pattern in _RELATIVE:
+        m = pattern.search(folded)
+        if not m:
+            continue
+        span: tuple[date | None, date | None]
+        if kind == "overdue":
+            span = (None, day - timedelta(days=1))
+        elif kind == "next_days":
+            span = (day, day + timedelta(days=int(m.group(1))))
+        elif kind == "soon":
+            span = (day, day + timedelta(days=UPCOMING_DAYS))
+        elif kind in ("this_month", "next_month"):
+            y, mo = day.year, day.month + (kind == "next_month")
+            y, mo = (y + 1, 1) if mo > 12 else (y, mo)
+            span = (date(y, mo, 1), _month_end(y, mo))
+        elif kind in ("this_quarter", "next_quarter"):
+            q = (day.month - 1) // 3 + (kind == "next_quarter")
+            y, q = (day.year + 1, 0) if q > 3 else (day.year, q)
+            span = (date(y, 3 * q + 1, 1), _month_end(y, 3 * q + 3))
+        else:
+            span = (date(day.year, 1, 1), date(day.year, 12, 31))
+        return DueRange(m.group(0), span[0], span[1], kind)
+    return None
+
+
+def parse_period(
+    text: str | None, plan_year: int | None = None, on: date | None = None
+) -> DueRange | None:
+    """A period mentioned in a question or CLI option (`Q4/2025`, `quy IV nam 2025`,
+    `before:2025-06-30`, or relative to today: `quá hạn`, `30 ngày tới`, `quý này`)."""
+    if not text:
+        return None
+    relative = relative_period(text, on)
+    if relative is not None:
+        return relative
     r = parse_deadline(text, plan_year)
     if r.due_from is None and r.due_by is None:
         return None

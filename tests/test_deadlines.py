@@ -186,3 +186,38 @@ def test_is_past() -> None:
 def test_multi_period_ranges(raw: str, start: date, end: date) -> None:
     r = parse_deadline(raw)
     assert (r.due_from, r.due_by, r.kind) == (start, end, "range")
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("nhiệm vụ nào quá hạn", (None, "2025-11-25")),
+        ("viec nao sap den han", ("2025-11-26", "2025-12-26")),
+        ("trong 7 ngày tới", ("2025-11-26", "2025-12-03")),
+        ("tháng này", ("2025-11-01", "2025-11-30")),
+        ("quy nay", ("2025-10-01", "2025-12-31")),
+        ("quý sau", ("2026-01-01", "2026-03-31")),
+        ("năm nay", ("2025-01-01", "2025-12-31")),
+    ],
+)
+def test_relative_periods_count_from_today(text: str, span: tuple[str | None, str]) -> None:
+    """Relative phrases become spans around the given day (PLANBOT_TODAY in production)."""
+    from datetime import date
+
+    from retrieval.deadlines import parse_period
+
+    got = parse_period(text, 2025, on=date(2025, 11, 26))
+    assert got is not None
+    assert got.iso() == span
+
+
+def test_today_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PLANBOT_TODAY fixes today for tests and demos; a bad value falls back to the clock."""
+    from datetime import date
+
+    from retrieval.deadlines import today
+
+    monkeypatch.setenv("PLANBOT_TODAY", "2025-06-30")
+    assert today() == date(2025, 6, 30)
+    monkeypatch.setenv("PLANBOT_TODAY", "not a date")
+    assert today() == date.today()
