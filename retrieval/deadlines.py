@@ -224,7 +224,12 @@ UPCOMING_DAYS = 30  # what "sắp đến hạn" (due soon) means when no number 
 
 _RELATIVE: list[tuple[str, re.Pattern[str]]] = [
     ("overdue", re.compile(r"\b(?:qua han|tre han|cham tien do|overdue)\b")),
-    ("next_days", re.compile(r"\b(?:trong|toi|next)?\s*(\d{1,3})\s*(?:ngay|days?)\s*(?:toi|sap toi|nua|tiep theo)\b")),
+    (
+        "next_days",
+        re.compile(
+            r"\b(?:trong|toi|next)?\s*(\d{1,3})\s*(?:ngay|days?)\s*(?:toi|sap toi|nua|tiep theo)\b"
+        ),
+    ),
     ("soon", re.compile(r"\b(?:sap (?:den|toi|het) han|sap phai hoan thanh|due soon|sap den)\b")),
     ("this_month", re.compile(r"\bthang (?:nay|hien tai)\b")),
     ("next_month", re.compile(r"\bthang (?:toi|sau)\b")),
