@@ -21,26 +21,25 @@ from bot.answer_cache import AnswerCache, BuildCache
 from bot.api_auth import ApiKeyMiddleware, KeyChecker
 from bot.api_errors import ApiError, ErrorBody, error_response, install_error_handlers
 from bot.api_kb import DocumentOut, RecordPage, documents_out, find_record, record_page
-from bot.api_middleware import AccessLogMiddleware, BodyLimitMiddleware
+from bot.api_docs import install_docs
+from bot.api_middleware import (
+    SECURITY_HEADERS,
+    AccessLogMiddleware,
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+)
 from bot.provider import AssistantProvider
 from bot.querylog import QueryLog
 from bot.ratelimit import RateLimiter
+from bot.redact import register_secrets
 from bot.schemas import NOT_FOUND_TEXT, Answer
 from bot.settings import Settings
+from bot.textclean import clean_text
 
 log = logging.getLogger("planbot.api")
 
 WEB_DIR = Path(__file__).parent / "web"
 API_KEY_HEADER = "X-API-Key"
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-}
 
 api_key_scheme = APIKeyHeader(name=API_KEY_HEADER, auto_error=False)
 Text = Annotated[str | None, Query(max_length=200)]
@@ -105,7 +104,8 @@ class ApiContext:
         self.provider = provider
         self.keys = KeyChecker(settings.api_keys)
         self.limiter = RateLimiter(settings.rate_limit)
-        self.querylog = _open_querylog(settings.querylog_file)
+        self.auth_failures = RateLimiter(settings.auth_fail_limit)
+        self.querylog = _open_querylog(settings)
         self.cache = AnswerCache(settings.answer_cache_size)
         self.pages: BuildCache[RecordPage] = BuildCache(settings.answer_cache_size)
 
@@ -124,6 +124,7 @@ class ApiContext:
 
     def answer(self, request: Request, question: str, channel: str, user: str) -> Answer:
         """Ask the current Assistant; log the question; never let a failure become a 5xx."""
+        question = clean_text(question)
         loaded = self.provider.get_loaded()
         if loaded is None:
             raise ApiError(503, headers={"Retry-After": "5"})
@@ -149,11 +150,11 @@ class ApiContext:
         return answer
 
 
-def _open_querylog(path: Path) -> QueryLog | None:
+def _open_querylog(settings: Settings) -> QueryLog | None:
     try:
-        return QueryLog(path)
+        return QueryLog.from_settings(settings)
     except Exception as exc:
-        log.warning("query log disabled (%s: %s)", type(exc).__name__, path)
+        log.warning("query log disabled (%s: %s)", type(exc).__name__, settings.querylog_file)
         return None
 
 
@@ -166,6 +167,7 @@ def create_app(
 ) -> FastAPI:
     """Build the app; loads the index once (readyz is 503 until it is there)."""
     settings = settings or Settings.from_env()
+    register_secrets(settings.api_keys + [settings.querylog_key or ""])
     if provider is None:
         provider = AssistantProvider(
             settings.index_dir, check_interval=settings.reload_check_seconds
@@ -179,7 +181,7 @@ def create_app(
         title="planbot HTTP API",
         version="1.0",
         description="Tra cứu kế hoạch chuyển đổi số: chủ trì, phối hợp, thời hạn, chỉ tiêu — có trích dẫn.",
-        docs_url="/docs",
+        docs_url=None,  # served from local files by install_docs (no CDN)
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -188,12 +190,19 @@ def create_app(
     app.include_router(_probe_router(ctx))
     app.include_router(_v1_router(ctx))
     app.include_router(_web_router(ctx))
-    include_channel_routers(app, ctx)
+    body_limits = include_channel_routers(app, ctx)
+    install_docs(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
 
-    # Added inner → outer: body limit, key check (before any body is read), CORS, access log.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(ApiKeyMiddleware, checker=ctx.keys, limiter=ctx.limiter, prefix="/v1")
+    # Added inner → outer: body limit, key check (before any body is read), CORS, headers, log.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, limits=body_limits)
+    app.add_middleware(
+        ApiKeyMiddleware,
+        checker=ctx.keys,
+        limiter=ctx.limiter,
+        prefix="/v1",
+        fail_limiter=ctx.auth_failures,
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -202,19 +211,24 @@ def create_app(
             allow_headers=[API_KEY_HEADER, "Content-Type"],
             max_age=600,
         )
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(AccessLogMiddleware)  # outermost: logs 401/413/429 too
     return app
 
 
-def include_channel_routers(app: FastAPI, ctx: ApiContext) -> None:
+def include_channel_routers(app: FastAPI, ctx: ApiContext) -> dict[str, int]:
     """The one hook for chat webhooks: every channel configured in `bot.channels` adds its
-    router (outside `/v1`: webhooks authenticate with their own secrets)."""
+    router (outside `/v1`: webhooks authenticate with their own secrets). Returns each
+    webhook's body limit (sized for its platform's largest message)."""
     try:
         from bot.channels.routers import enabled_routers
     except ImportError:
-        return
+        return {}
+    limits: dict[str, int] = {}
     for router in enabled_routers(ctx.provider, querylog=ctx.querylog):
         app.include_router(router)
+        limits.update(router.body_limits)
+    return limits
 
 
 def _probe_router(ctx: ApiContext) -> APIRouter:

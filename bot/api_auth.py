@@ -44,15 +44,22 @@ class KeyChecker:
 
 class ApiKeyMiddleware:
     """Guard `prefix` paths before anything reads the body: 401 without a valid key, 429 over
-    the per-key limit. The key's label goes to `scope["state"]["client_label"]`."""
+    the per-key limit or over `fail_limiter`'s limit of failed attempts per client address.
+    The key's label goes to `scope["state"]["client_label"]`."""
 
     def __init__(
-        self, app: ASGIApp, checker: KeyChecker, limiter: RateLimiter, prefix: str
+        self,
+        app: ASGIApp,
+        checker: KeyChecker,
+        limiter: RateLimiter,
+        prefix: str,
+        fail_limiter: RateLimiter | None = None,
     ) -> None:
         self.app = app
         self.checker = checker
         self.limiter = limiter
         self.prefix = prefix
+        self.fail_limiter = fail_limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -68,7 +75,14 @@ class ApiKeyMiddleware:
                 break
         label = self.checker.match(presented)
         if label is None:
-            response = error_response(401, headers={"WWW-Authenticate": "X-API-Key"})
+            client = scope.get("client")
+            address = client[0] if client else "unknown"
+            failed = self.fail_limiter.acquire(f"authfail:{address}") if self.fail_limiter else None
+            if failed is not None and not failed.allowed:
+                headers = {"Retry-After": failed.retry_after_header}
+                response = error_response(429, headers=headers)
+            else:
+                response = error_response(401, headers={"WWW-Authenticate": "X-API-Key"})
             await response(scope, receive, send)
             return
         scope.setdefault("state", {})["client_label"] = label

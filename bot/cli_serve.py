@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -28,8 +29,6 @@ from bot.settings import Settings
 )
 def serve(host: str, port: int, index_dir: Path | None, lifetime: float) -> None:
     """Chạy HTTP API (/v1, /docs) và trang web hỏi đáp."""
-    import uvicorn
-
     from bot.api import create_app
     from bot.logsetup import setup_json_logging
 
@@ -38,16 +37,9 @@ def serve(host: str, port: int, index_dir: Path | None, lifetime: float) -> None
     if index_dir is not None:
         settings = settings.model_copy(update={"index_dir": index_dir})
     app = create_app(settings)
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        access_log=False,  # our middleware writes one JSON line per request
-        log_config=None,
-        server_header=False,
-        timeout_graceful_shutdown=5,
-    )
-    server = uvicorn.Server(config)
+    import uvicorn
+
+    server = uvicorn.Server(server_config(app, settings, host, port))
     if lifetime > 0:
         timer = threading.Timer(lifetime, lambda: setattr(server, "should_exit", True))
         timer.daemon = True
@@ -55,17 +47,41 @@ def serve(host: str, port: int, index_dir: Path | None, lifetime: float) -> None
     server.run()
 
 
+# Shutdown budget: in-flight requests get GRACEFUL_SHUTDOWN_SECONDS, then background chat answers
+# get DRAIN_SECONDS; docker-compose's stop_grace_period must exceed both (tests check it).
+GRACEFUL_SHUTDOWN_SECONDS = 10
+
+
+def server_config(app: Any, settings: Settings, host: str, port: int) -> Any:
+    """The uvicorn configuration of `planbot serve`: X-Forwarded-For/-Proto are believed only
+    from PLANBOT_TRUSTED_PROXIES (never by default), so rate limits and user hashes see the
+    real client address."""
+    import uvicorn
+
+    trusted = settings.trusted_proxies
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        access_log=False,  # our middleware writes one JSON line per request
+        log_config=None,
+        server_header=False,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=",".join(trusted) if trusted else "",
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
+
+
 def load_settings() -> Settings:
     """Settings from the environment; errors name the variable but never echo values (keys)."""
     from pydantic import ValidationError
 
+    from bot.settings import ENV_VARS, describe_errors
+
     try:
         return Settings.from_env()
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
-            for e in exc.errors(include_input=False, include_url=False)
-        )
+        problems = describe_errors(exc, ENV_VARS)
         raise click.ClickException(f"Cấu hình không hợp lệ: {problems}") from None
 
 
@@ -82,10 +98,11 @@ def unanswered(limit: int, as_json: bool, querylog: Path | None) -> None:
     """Liệt kê câu hỏi chưa trả lời được (not_found), hay gặp nhất trước."""
     from bot.querylog import QueryLog
 
-    path = querylog or load_settings().querylog_file
+    settings = load_settings()
+    path = querylog or settings.querylog_file
     if not path.exists():
         raise click.ClickException(f"Chưa có nhật ký câu hỏi tại {path}")
-    log = QueryLog(path)
+    log = QueryLog.from_settings(settings, path)
     try:
         rows = log.unanswered(limit)
     finally:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from datetime import UTC, datetime
+
+from bot.redact import RedactingFilter, register_secrets, secrets_from_env
 
 
 class JsonFormatter(logging.Formatter):
@@ -21,15 +24,20 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": message,
         }
-        if record.exc_info:
-            line["exc"] = self.formatException(record.exc_info)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line["exc"] = record.exc_text
         return json.dumps(line, ensure_ascii=False)
 
 
 def setup_json_logging(level: int = logging.INFO) -> None:
-    """Route all loggers (planbot, uvicorn) to stderr as JSON lines."""
+    """Route all loggers (planbot, uvicorn) to stderr as JSON lines, with every configured
+    secret (and anything shaped like a bot token) masked."""
+    register_secrets(secrets_from_env(os.environ))
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
+    handler.addFilter(RedactingFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

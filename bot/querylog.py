@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 import sqlite3
 import threading
 import time
@@ -12,6 +11,13 @@ import unicodedata
 from pathlib import Path
 
 from pydantic import BaseModel
+
+from bot.settings import Settings
+from bot.securefile import create_private, read_or_create_key
+from bot.textclean import clean_text
+
+DEFAULT_RETENTION_DAYS = 90
+PURGE_EVERY = 1000  # records between purges of expired rows
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -27,6 +33,7 @@ CREATE TABLE IF NOT EXISTS queries (
     status TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS queries_intent ON queries(intent, question_norm);
+CREATE INDEX IF NOT EXISTS queries_ts ON queries(ts);
 """
 
 
@@ -44,35 +51,57 @@ def normalize_question(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
-class QueryLog:
-    """Append-only log of questions; user ids are stored as salted hashes, never raw."""
+def key_file_for(path: Path) -> Path:
+    """Where the hashing key lives when none is configured: beside the log, never inside it."""
+    return path.with_name(path.stem + ".key")
 
-    def __init__(self, path: Path | str) -> None:
+
+class QueryLog:
+    """Log of questions kept `retention_days` (0 = forever); user ids are stored as keyed
+    hashes (HMAC) whose key is outside the database: `key`, or a 0600 key file beside it."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        key: bytes | None = None,
+        retention_days: float = DEFAULT_RETENTION_DAYS,
+    ) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.retention_days = retention_days
+        self._key = key or read_or_create_key(key_file_for(self.path))
         self._lock = threading.Lock()
+        self._records = 0
+        create_private(self.path)
         self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
         with self._lock, self._conn:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(_SCHEMA)
-            self._salt = self._load_salt()
+            self._conn.execute("DELETE FROM meta WHERE key='salt'")  # old in-database salt
+        create_private(self.path)  # the WAL files now exist: same mode
+        self.purge()
 
-    def _load_salt(self) -> bytes:
-        """Per-log random salt so hashes cannot be reversed from a short id list."""
-        row = self._conn.execute("SELECT value FROM meta WHERE key='salt'").fetchone()
-        if row:
-            return bytes.fromhex(row[0])
-        salt = secrets.token_bytes(16)
-        self._conn.execute(
-            "INSERT OR IGNORE INTO meta(key, value) VALUES('salt', ?)", (salt.hex(),)
+    @classmethod
+    def from_settings(cls, settings: Settings, path: Path | None = None) -> QueryLog:
+        """The query log at `path` (default: the settings' file) with its key and retention."""
+        return cls(
+            path or settings.querylog_file,
+            key=settings.querylog_secret,
+            retention_days=settings.querylog_days,
         )
-        row = self._conn.execute("SELECT value FROM meta WHERE key='salt'").fetchone()
-        return bytes.fromhex(row[0])
 
     def hash_user(self, user: str) -> str:
-        """Stable, salted, one-way id for a user (chat id, API key label, IP)."""
-        return hmac.new(self._salt, user.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+        """Stable, keyed, one-way id for a user (chat id, API key label, IP)."""
+        data = clean_text(user).encode("utf-8")
+        return hmac.new(self._key, data, hashlib.sha256).hexdigest()[:16]
+
+    def purge(self) -> int:
+        """Delete questions older than the retention period; returns how many."""
+        if self.retention_days <= 0:
+            return 0
+        cutoff = time.time() - self.retention_days * 86400
+        with self._lock, self._conn:
+            return self._conn.execute("DELETE FROM queries WHERE ts < ?", (cutoff,)).rowcount
 
     def record(
         self,
@@ -84,6 +113,7 @@ class QueryLog:
         status: str = "ok",
     ) -> None:
         """Store one question with its intent; `user` is hashed before it is written."""
+        question = clean_text(question)
         row = (
             time.time(),
             channel,
@@ -100,6 +130,9 @@ class QueryLog:
                 " latency_ms, status) VALUES (?,?,?,?,?,?,?,?)",
                 row,
             )
+            self._records += 1
+        if self._records % PURGE_EVERY == 0:
+            self.purge()
 
     def unanswered(self, limit: int = 50) -> list[UnansweredQuestion]:
         """not_found questions, most frequent first (ties: most recent first)."""

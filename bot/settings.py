@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 DEFAULT_INDEX_DIR = Path("indexes")
 QUERYLOG_FILE = "querylog.sqlite"
+DELIVERIES_FILE = "deliveries.sqlite"
+LIST_VARS = {"PLANBOT_API_KEYS", "PLANBOT_CORS_ORIGINS", "PLANBOT_TRUSTED_PROXIES"}
+BOOL_VARS = {"PLANBOT_PUBLIC_WEB"}
+# Environment variable of each field (errors name the variable, never the value).
+ENV_VARS = {
+    "api_keys": "PLANBOT_API_KEYS",
+    "cors_origins": "PLANBOT_CORS_ORIGINS",
+    "public_web": "PLANBOT_PUBLIC_WEB",
+    "index_dir": "PLANBOT_INDEX_DIR",
+    "max_body_bytes": "PLANBOT_MAX_BODY_BYTES",
+    "max_question_chars": "PLANBOT_MAX_QUESTION_CHARS",
+    "rate_limit": "PLANBOT_RATE_LIMIT",
+    "auth_fail_limit": "PLANBOT_AUTH_FAIL_LIMIT",
+    "querylog_path": "PLANBOT_QUERYLOG_PATH",
+    "querylog_key": "PLANBOT_QUERYLOG_KEY",
+    "querylog_days": "PLANBOT_QUERYLOG_DAYS",
+    "deliveries_path": "PLANBOT_DELIVERIES_PATH",
+    "trusted_proxies": "PLANBOT_TRUSTED_PROXIES",
+    "reload_check_seconds": "PLANBOT_RELOAD_CHECK_SECONDS",
+    "answer_cache_size": "PLANBOT_ANSWER_CACHE",
+}
 
 
 class Settings(BaseModel):
@@ -22,7 +44,20 @@ class Settings(BaseModel):
     max_body_bytes: int = Field(16_384, ge=256)
     max_question_chars: int = Field(1_000, ge=10)
     rate_limit: int = Field(60, ge=0, description="requests per key per minute; 0 = unlimited")
+    auth_fail_limit: int = Field(
+        30, ge=0, description="failed API-key attempts per client per minute; 0 = unlimited"
+    )
     querylog_path: Path | None = Field(None, description="SQLite query log; None = next to index")
+    querylog_key: str | None = Field(
+        None, min_length=16, description="HMAC key for user hashes; None = 0600 key file"
+    )
+    querylog_days: int = Field(90, ge=0, description="days questions are kept; 0 = forever")
+    deliveries_path: Path | None = Field(
+        None, description="SQLite of handled webhook ids; None = next to the query log"
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="proxy IPs/networks whose X-Forwarded-For is believed"
+    )
     answer_cache_size: int = Field(512, ge=0, description="cached answers per build; 0 = off")
     reload_check_seconds: float = Field(1.0, ge=0.0, description="how often to stat kb.sqlite")
 
@@ -35,41 +70,63 @@ class Settings(BaseModel):
             raise ValueError("PLANBOT_API_KEYS: mỗi khóa phải dài ít nhất 8 ký tự")
         return keys
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, items: list[str]) -> list[str]:
+        """Each entry must be an IP address or network (CIDR)."""
+        for item in items:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    "PLANBOT_TRUSTED_PROXIES: mỗi mục phải là địa chỉ IP hoặc mạng CIDR"
+                ) from None
+        return items
+
     @property
     def querylog_file(self) -> Path:
         """Where the query log lives (never inside the KB file itself)."""
         return self.querylog_path or self.index_dir / QUERYLOG_FILE
+
+    @property
+    @property
+    def querylog_secret(self) -> bytes | None:
+        """The configured query-log hashing key (None: a key file beside the log is used)."""
+        return self.querylog_key.encode("utf-8") if self.querylog_key else None
+
+    @property
+    def deliveries_file(self) -> Path:
+        """Where handled webhook delivery ids are kept (beside the query log)."""
+        return self.deliveries_path or self.querylog_file.with_name(DELIVERIES_FILE)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Build settings from `PLANBOT_*` variables; unset ones keep their defaults."""
         env = os.environ if env is None else env
         values: dict[str, object] = {}
-        if "PLANBOT_API_KEYS" in env:
-            values["api_keys"] = _split_list(env["PLANBOT_API_KEYS"])
-        if "PLANBOT_CORS_ORIGINS" in env:
-            values["cors_origins"] = _split_list(env["PLANBOT_CORS_ORIGINS"])
-        if "PLANBOT_PUBLIC_WEB" in env:
-            values["public_web"] = env["PLANBOT_PUBLIC_WEB"].strip().lower() in {
-                "1",
-                "true",
-                "yes",
-                "on",
-            }
-        simple = {
-            "PLANBOT_INDEX_DIR": "index_dir",
-            "PLANBOT_MAX_BODY_BYTES": "max_body_bytes",
-            "PLANBOT_MAX_QUESTION_CHARS": "max_question_chars",
-            "PLANBOT_RATE_LIMIT": "rate_limit",
-            "PLANBOT_QUERYLOG_PATH": "querylog_path",
-            "PLANBOT_RELOAD_CHECK_SECONDS": "reload_check_seconds",
-            "PLANBOT_ANSWER_CACHE": "answer_cache_size",
-        }
-        for var, field in simple.items():
+        for field, var in ENV_VARS.items():
             raw = env.get(var, "").strip()
-            if raw:
+            if var in LIST_VARS:
+                if var in env:
+                    values[field] = _split_list(raw)
+            elif var in BOOL_VARS:
+                if raw:
+                    values[field] = raw.lower() in {"1", "true", "yes", "on"}
+            elif raw:
                 values[field] = raw
         return cls.model_validate(values)
+
+
+def describe_errors(exc: ValidationError, names: Mapping[str, str]) -> str:
+    """"VAR: reason; …" for a validation error — the variable's name, never its value."""
+    parts = []
+    for error in exc.errors(include_input=False, include_url=False, include_context=False):
+        field = str(error["loc"][0]) if error["loc"] else ""
+        reason = str(error["msg"])
+        name = names.get(field, field)
+        reason = reason.removeprefix("Value error, ").removeprefix(f"{name}: ")
+        parts.append(f"{name}: {reason}")
+    return "; ".join(parts)
 
 
 def _split_list(raw: str) -> list[str]:

@@ -592,11 +592,13 @@ def chat_app(
     config: ChatConfig,
     querylog: Any = None,
     ratelimiter: Any = None,
+    deliveries: Any = None,
 ) -> FastAPI:
-    """A FastAPI app holding only the enabled chat routers (lifespans wired by include_router)."""
+    """A FastAPI app holding only the enabled chat routers (lifespans wired by include_router);
+    `deliveries` is a `DeliveryLog` (default: ids kept in memory)."""
     app = FastAPI()
     app.state.routers = enabled_routers(
-        provider, config, querylog or MemoryQueryLog(), ratelimiter or AllowAll()
+        provider, config, querylog or MemoryQueryLog(), ratelimiter or AllowAll(), deliveries
     )
     for router in app.state.routers:
         app.include_router(router)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Mapping
+from typing import TypeVar
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from bot.settings import describe_errors
+
+log = logging.getLogger(__name__)
 
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -90,6 +96,7 @@ class ZaloOAConfig(BaseModel):
     oauth_url: str = "https://oauth.zaloapp.com"
     token_file: str = ""  # where refreshed tokens are kept across restarts ("" = memory only)
     allowed_users: frozenset[str] | None = None
+    max_age_seconds: int = Field(600, ge=10, description="accepted event timestamp skew")
 
     @field_validator("api_url", "oauth_url")
     @classmethod
@@ -105,6 +112,65 @@ class ZaloOAConfig(BaseModel):
         return bool(self.refresh_token and self.app_secret)
 
 
+# Environment variable of each channel setting (errors name the variable, never the value).
+TELEGRAM_ENV = {
+    "token": "PLANBOT_TELEGRAM_TOKEN",
+    "api_url": "PLANBOT_TELEGRAM_API_URL",
+    "secret": "PLANBOT_TELEGRAM_SECRET",
+    "allowed_chats": "PLANBOT_TELEGRAM_ALLOWED_CHATS",
+}
+ZALO_BOT_ENV = {
+    "token": "PLANBOT_ZALO_BOT_TOKEN",
+    "secret": "PLANBOT_ZALO_BOT_SECRET",
+    "api_url": "PLANBOT_ZALO_BOT_API_URL",
+    "allowed_users": "PLANBOT_ZALO_ALLOWED_USERS",
+}
+ZALO_OA_ENV = {
+    "app_id": "PLANBOT_ZALO_APP_ID",
+    "oa_secret": "PLANBOT_ZALO_OA_SECRET",
+    "access_token": "PLANBOT_ZALO_ACCESS_TOKEN",
+    "refresh_token": "PLANBOT_ZALO_REFRESH_TOKEN",
+    "app_secret": "PLANBOT_ZALO_APP_SECRET",
+    "api_url": "PLANBOT_ZALO_API_URL",
+    "oauth_url": "PLANBOT_ZALO_OAUTH_URL",
+    "token_file": "PLANBOT_ZALO_TOKEN_FILE",
+    "allowed_users": "PLANBOT_ZALO_ALLOWED_USERS",
+    "max_age_seconds": "PLANBOT_ZALO_OA_MAX_AGE_SECONDS",
+}
+LIMITS_ENV = {
+    "max_question_chars": "PLANBOT_MAX_QUESTION_CHARS",
+    "rate_limit": "PLANBOT_CHAT_RATE_LIMIT",
+    "rate_burst": "PLANBOT_CHAT_RATE_BURST",
+}
+LIST_FIELDS = {"allowed_chats", "allowed_users"}
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def load_part(model: type[ModelT], env: Mapping[str, str], names: Mapping[str, str]) -> ModelT:
+    """One settings group from its variables; a bad value disables the group (default
+    settings) with one clear log line instead of stopping the server."""
+    values: dict[str, object] = {}
+    for field, var in names.items():
+        raw = env.get(var, "").strip()
+        if raw:
+            values[field] = _csv(raw) if field in LIST_FIELDS else raw
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        log.error("Cấu hình không hợp lệ, phần này bị tắt — %s", describe_errors(exc, names))
+        return model()
+
+
+class ChatLimits(BaseModel):
+    """Limits shared by the chat channels."""
+
+    max_question_chars: int = Field(1000, ge=10)
+    rate_limit: int = Field(20, ge=0)  # questions per user per minute; 0 = off
+    rate_burst: int = Field(5, ge=1)
+
+
 class ChatConfig(BaseModel):
     """All chat-channel settings plus shared limits."""
 
@@ -115,40 +181,29 @@ class ChatConfig(BaseModel):
     rate_limit: int = 20  # questions per user per minute when no shared limiter is given; 0 = off
     rate_burst: int = 5
 
+    def secret_values(self) -> list[str]:
+        """Every credential in these settings (masked in logs)."""
+        oa = self.zalo_oa
+        return [
+            self.telegram.token,
+            self.telegram.secret,
+            self.zalo_bot.token,
+            self.zalo_bot.secret,
+            oa.oa_secret,
+            oa.access_token,
+            oa.refresh_token,
+            oa.app_secret,
+        ]
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ChatConfig:
-        """Read every chat setting from the environment (or the given mapping)."""
+        """Read every chat setting from the environment (or the given mapping); a channel with
+        an invalid setting is disabled and logged by variable name, the others keep working."""
         env = os.environ if environ is None else environ
-
-        def get(name: str, default: str = "") -> str:
-            return env.get(name, default).strip()
-
-        zalo_users = _csv(get("PLANBOT_ZALO_ALLOWED_USERS"))
+        limits = load_part(ChatLimits, env, LIMITS_ENV)
         return cls(
-            telegram=TelegramConfig(
-                token=get("PLANBOT_TELEGRAM_TOKEN"),
-                api_url=get("PLANBOT_TELEGRAM_API_URL") or "https://api.telegram.org",
-                secret=get("PLANBOT_TELEGRAM_SECRET"),
-                allowed_chats=_csv(get("PLANBOT_TELEGRAM_ALLOWED_CHATS")),
-            ),
-            zalo_bot=ZaloBotConfig(
-                token=get("PLANBOT_ZALO_BOT_TOKEN"),
-                secret=get("PLANBOT_ZALO_BOT_SECRET"),
-                api_url=get("PLANBOT_ZALO_BOT_API_URL") or "https://bot-api.zapps.me",
-                allowed_users=zalo_users,
-            ),
-            zalo_oa=ZaloOAConfig(
-                app_id=get("PLANBOT_ZALO_APP_ID"),
-                oa_secret=get("PLANBOT_ZALO_OA_SECRET"),
-                access_token=get("PLANBOT_ZALO_ACCESS_TOKEN"),
-                refresh_token=get("PLANBOT_ZALO_REFRESH_TOKEN"),
-                app_secret=get("PLANBOT_ZALO_APP_SECRET"),
-                api_url=get("PLANBOT_ZALO_API_URL") or "https://openapi.zalo.me",
-                oauth_url=get("PLANBOT_ZALO_OAUTH_URL") or "https://oauth.zaloapp.com",
-                token_file=get("PLANBOT_ZALO_TOKEN_FILE"),
-                allowed_users=zalo_users,
-            ),
-            max_question_chars=int(get("PLANBOT_MAX_QUESTION_CHARS") or 1000),
-            rate_limit=int(get("PLANBOT_CHAT_RATE_LIMIT") or 20),
-            rate_burst=int(get("PLANBOT_CHAT_RATE_BURST") or 5),
+            telegram=load_part(TelegramConfig, env, TELEGRAM_ENV),
+            zalo_bot=load_part(ZaloBotConfig, env, ZALO_BOT_ENV),
+            zalo_oa=load_part(ZaloOAConfig, env, ZALO_OA_ENV),
+            **limits.model_dump(),
         )

@@ -11,6 +11,7 @@ import httpx
 
 from bot.channels.access import AccessPolicy, RateLimiterLike
 from bot.channels.config import ChatConfig
+from bot.channels.deliveries import DeliverySet
 from bot.channels.conversation import TextConversation
 from bot.channels.service import ChatService, Deduper, ProviderLike, QueryLogLike, TaskRunner
 
@@ -61,7 +62,7 @@ class EventChannel(ABC, Generic[ConfigT, ClientT]):
         self.conversation = conversation
         self.policy = policy
         self.client = client
-        self.seen = Deduper()
+        self.seen: DeliverySet = Deduper()  # replaced by a persistent store in the server
         self.tasks = TaskRunner()
 
     async def stop(self) -> None:

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from bot.channels.access import AccessPolicy
 from bot.channels.formatting import answer_text
 from bot.schemas import Answer
+from bot.textclean import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ UNSUPPORTED_TEXT = (
     "“Ai chủ trì xây dựng hệ thống SOC?”"
 )
 
+DRAIN_SECONDS = 5.0  # shutdown: background answers get this long (see cli_serve, compose)
 Status = Literal["ok", "not_found", "rate_limited", "not_allowed", "error", "empty", "too_long"]
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
@@ -128,7 +130,7 @@ class TaskRunner:
     def pending(self) -> int:
         return len(self._tasks)
 
-    async def drain(self, timeout: float = 10.0) -> None:
+    async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
         """Wait for running work, then cancel what is left."""
         if not self._tasks:
             return
@@ -199,7 +201,7 @@ class ChatService:
 
     async def ask(self, user: str, question: str) -> ChatReply:
         """Answer a free-text question for `user` (rate limited and logged)."""
-        question = " ".join(question.split())
+        question = " ".join(clean_text(question).split())
         if not question:
             return ChatReply(status="empty", text=EMPTY_TEXT)
         if len(question) > self.max_question_chars:
@@ -251,6 +253,7 @@ class ChannelRouter(APIRouter):
         super().__init__(lifespan=self._lifespan)
         self.name = name
         self.channel: Any = None  # the channel object (bot/client), for tests and the CLI
+        self.body_limits: dict[str, int] = {}  # path → request-body limit for that webhook
         self._on_start = on_start
         self._on_stop = on_stop
         self._started = False
@@ -277,9 +280,14 @@ class ChannelRouter(APIRouter):
             await self.shutdown()
 
 
-def webhook_router(name: str, path: str, channel: WebhookChannel) -> ChannelRouter:
-    """`POST path` served by `channel.handle_webhook`, with its start/stop hooks wired in."""
+def webhook_router(
+    name: str, path: str, channel: WebhookChannel, max_body_bytes: int | None = None
+) -> ChannelRouter:
+    """`POST path` served by `channel.handle_webhook`, with its start/stop hooks wired in;
+    `max_body_bytes` is the body limit the app applies to this path (the platform's maximum)."""
     router = ChannelRouter(name, channel.start, channel.stop)
     router.add_api_route(path, channel.handle_webhook, methods=["POST"], include_in_schema=False)
     router.channel = channel
+    if max_body_bytes is not None:
+        router.body_limits[path] = max_body_bytes
     return router

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 import secrets
 import warnings
@@ -29,6 +28,7 @@ from telegram.ext import (
 from bot.channels import listing
 from bot.channels.access import AccessPolicy, RateLimiterLike
 from bot.channels.config import ChatConfig, TelegramConfig
+from bot.channels.deliveries import DeliverySet
 from bot.channels.conversation import COMMANDS_HELP, HELP_INTRO
 from bot.channels.formatting import citations_telegram, telegram_messages
 from bot.channels.retry import backoff, retry_call
@@ -42,6 +42,7 @@ from bot.channels.service import (
     QueryLogLike,
     webhook_router,
 )
+from bot.safe_json import MalformedBody, parse_object
 from bot.schemas import Citation
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,9 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 SOURCE_PREFIX = "src:"
 SOURCE_BUTTON = "Xem nguồn"
 SOURCE_EXPIRED = "Nguồn của câu trả lời này không còn lưu. Anh/chị vui lòng hỏi lại."
-MAX_BODY_BYTES = 1_000_000
+# A message is ≤ 4,096 characters (≤ 12 JSON bytes each as escaped surrogate pairs) and may quote
+# the message it replies to, plus entities and metadata: 256 KB holds every real update.
+MAX_BODY_BYTES = 256 * 1024
 
 HELP_TEXT = f"""{HELP_INTRO}
 
@@ -124,8 +127,9 @@ class TelegramBot:
         self.policy = policy
         self.application = application
         self.sources: LRU[str, list[Citation]] = LRU(source_cache_size)
-        self.seen_updates = Deduper()
+        self.seen: DeliverySet = Deduper()
         self.ready = asyncio.Event()
+        self.disabled = False  # the Bot API refused the token: webhooks get 503 until a restart
         self._retry_task: asyncio.Task[None] | None = None
         self._register(application)
 
@@ -140,16 +144,26 @@ class TelegramBot:
 
     async def start(self) -> None:
         """Initialize (getMe) and start the Application; keep retrying in the background."""
-        if await self._try_start():
+        started = await self._try_start()
+        if started is None:
+            self.disabled = True
+        if started is not False:
             return
         self._retry_task = asyncio.create_task(self._start_later(), name="telegram-start")
 
-    async def _try_start(self) -> bool:
+    async def _try_start(self) -> bool | None:
+        """True when started, False to retry later, None when retrying cannot help."""
         try:
             await self.application.initialize()
             await self.application.start()
+        except InvalidToken:
+            log.error(
+                "Telegram: Bot API từ chối token (PLANBOT_TELEGRAM_TOKEN sai hoặc đã bị thu hồi);"
+                " kênh Telegram tắt cho đến khi sửa cấu hình và khởi động lại"
+            )
+            return None
         except Exception as exc:  # noqa: BLE001 - Telegram unreachable must not stop the server
-            log.error("Telegram: không khởi động được (%s); sẽ thử lại", exc)
+            log.error("Telegram: không khởi động được (%s); sẽ thử lại", type(exc).__name__)
             return False
         self.ready.set()
         log.info("Telegram bot @%s sẵn sàng", self.application.bot.username)
@@ -157,9 +171,11 @@ class TelegramBot:
 
     async def _start_later(self) -> None:
         attempt = 0
-        while not await self._try_start():
+        while (started := await self._try_start()) is False:
             attempt += 1
             await asyncio.sleep(min(60.0, 2.0 * attempt))
+        if started is None:
+            self.disabled = True
 
     async def stop(self) -> None:
         """Stop and shut down the Application (no-op when it never started)."""
@@ -354,8 +370,19 @@ class TelegramBot:
         await self.send_html(chat.id, citations_telegram(citations))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log handler errors; the Application keeps running."""
-        log.error("Telegram handler error for update %r", update, exc_info=context.error)
+        """Log handler errors by ids only (never names or message text); the app keeps running."""
+        update_id = chat_id = None
+        if isinstance(update, Update):
+            update_id = update.update_id
+            chat_id = update.effective_chat.id if update.effective_chat else None
+        error = context.error
+        log.error(
+            "Telegram handler error (update_id=%s chat_id=%s): %s",
+            update_id,
+            chat_id,
+            type(error).__name__,
+            exc_info=(type(error), error, error.__traceback__) if error else None,
+        )
 
     # ----- webhook ----------------------------------------------------------------------
     async def handle_webhook(self, request: Request) -> Response:
@@ -370,11 +397,15 @@ class TelegramBot:
         if len(body) > MAX_BODY_BYTES:
             return JSONResponse({"ok": False, "error": "too large"}, status_code=413)
         try:
-            update = Update.de_json(json.loads(body), self.application.bot)
-        except Exception:  # noqa: BLE001 - malformed update: tell Telegram not to resend
-            log.warning("Telegram: bỏ qua update không hợp lệ")
-            return JSONResponse({"ok": True})
-        if update is not None and self.seen_updates.first_time(update.update_id):
+            data = parse_object(body, MAX_BODY_BYTES)
+            update_id = data.get("update_id")
+            if not isinstance(update_id, int) or isinstance(update_id, bool):
+                raise MalformedBody("update_id is not an integer")
+            update = Update.de_json(data, self.application.bot)
+        except Exception as exc:  # noqa: BLE001 - any malformed update is the sender's error
+            log.warning("Telegram: update không hợp lệ (%s)", type(exc).__name__)
+            return JSONResponse({"ok": False, "error": "bad update"}, status_code=400)
+        if self.seen.first_time(update.update_id):
             await self.application.update_queue.put(update)
         return JSONResponse({"ok": True})
 
@@ -433,4 +464,4 @@ def build_router(
     bot = create_bot(provider, config, querylog, ratelimiter, webhook=True)
     if not config.telegram.secret:
         log.warning("PLANBOT_TELEGRAM_SECRET chưa đặt: webhook Telegram sẽ từ chối mọi yêu cầu")
-    return webhook_router("telegram", WEBHOOK_PATH, bot)
+    return webhook_router("telegram", WEBHOOK_PATH, bot, max_body_bytes=MAX_BODY_BYTES)

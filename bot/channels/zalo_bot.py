@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 from typing import Any
 
 import httpx
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.channels.access import RateLimiterLike
 from bot.channels.config import ChatConfig, ZaloBotConfig
 from bot.channels.events import EventChannel, ensure_http, text_conversation
 from bot.channels.retry import backoff, retry_call
 from bot.channels.service import ChannelRouter, ProviderLike, QueryLogLike, webhook_router
+from bot.safe_json import MalformedBody, parse_object
 
 log = logging.getLogger(__name__)
 logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines would show the bot token
@@ -24,7 +25,33 @@ logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines would show
 WEBHOOK_PATH = "/zalo/bot/webhook"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 TEXT_EVENT = "message.text.received"
-MAX_BODY_BYTES = 1_000_000
+# A text message is ≤ 2,000 characters; 64 KB holds any event with room for metadata.
+MAX_BODY_BYTES = 64 * 1024
+Ident = str | int
+
+
+class _Party(BaseModel):
+    """Sender or chat of an event: only the id's type matters here."""
+
+    model_config = ConfigDict(extra="allow")
+    id: Ident | None = None
+    is_bot: bool | None = None
+
+
+class _EventMessage(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    message_id: Ident | None = None
+    text: str | None = None
+    sender: _Party | None = Field(None, alias="from")
+    chat: _Party | None = None
+
+
+class ZaloBotEvent(BaseModel):
+    """Shape check of an incoming event (the handlers read the dict it was checked on)."""
+
+    model_config = ConfigDict(extra="allow")
+    event_name: str
+    message: _EventMessage | None = None
 
 
 class ZaloBotError(Exception):
@@ -137,12 +164,16 @@ class ZaloBotClient:
 
 
 def unwrap_event(body: Any) -> dict[str, Any] | None:
-    """The event from `{"ok": true, "result": {...}}` or a flat `{"event_name": ...}` body."""
+    """The event from `{"ok": true, "result": {...}}` or a flat `{"event_name": ...}` body;
+    None unless it has the shape of an event (types of the fields the handlers read)."""
     if not isinstance(body, dict):
         return None
-    if isinstance(body.get("result"), dict):
-        return body["result"]
-    return body if "event_name" in body else None
+    event = body["result"] if isinstance(body.get("result"), dict) else body
+    try:
+        ZaloBotEvent.model_validate(event)
+    except ValidationError:
+        return None
+    return event
 
 
 class ZaloBot(EventChannel[ZaloBotConfig, ZaloBotClient]):
@@ -199,8 +230,8 @@ class ZaloBot(EventChannel[ZaloBotConfig, ZaloBotClient]):
         if len(body) > MAX_BODY_BYTES:
             return JSONResponse({"ok": False, "error": "too large"}, status_code=413)
         try:
-            event = unwrap_event(json.loads(body))
-        except ValueError:
+            event = unwrap_event(parse_object(body, MAX_BODY_BYTES))
+        except MalformedBody:
             event = None
         if event is None:
             return JSONResponse({"ok": False, "error": "bad event"}, status_code=400)
@@ -261,4 +292,4 @@ def build_router(
 ) -> ChannelRouter:
     """`POST /zalo/bot/webhook` plus startup/shutdown hooks."""
     bot = create_bot(provider, config, querylog, ratelimiter)
-    return webhook_router("zalo_bot", WEBHOOK_PATH, bot)
+    return webhook_router("zalo_bot", WEBHOOK_PATH, bot, max_body_bytes=MAX_BODY_BYTES)

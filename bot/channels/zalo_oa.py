@@ -5,17 +5,18 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import json
 import logging
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.channels.access import RateLimiterLike
 from bot.channels.config import ChatConfig, ZaloOAConfig
@@ -23,6 +24,7 @@ from bot.channels.conversation import HELP_TEXT
 from bot.channels.events import EventChannel, ensure_http, text_conversation
 from bot.channels.retry import backoff, retry_call
 from bot.channels.service import ChannelRouter, ProviderLike, QueryLogLike, webhook_router
+from bot.safe_json import MalformedBody, parse_object
 
 log = logging.getLogger(__name__)
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -30,7 +32,8 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 WEBHOOK_PATH = "/zalo/oa/webhook"
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 TOKEN_EXPIRED = -216
-MAX_BODY_BYTES = 1_000_000
+# A text message is ≤ 2,000 characters; 64 KB holds any event with room for metadata.
+MAX_BODY_BYTES = 64 * 1024
 
 
 class ZaloOAError(Exception):
@@ -86,23 +89,53 @@ def expected_signature(app_id: str, body: bytes, timestamp: str, oa_secret: str)
     return f"mac={digest}"
 
 
-def verify_signature(config: ZaloOAConfig, body: bytes, header: str) -> dict[str, Any] | None:
-    """The parsed event when the signature matches (timestamp taken from the body), else None."""
+# `"timestamp": "1700000000000"` (string or number) in the raw body, found without parsing it.
+_TIMESTAMP_RE = re.compile(rb'"timestamp"\s*:\s*"?(\d{1,20})"?')
+MAX_TIMESTAMP_CANDIDATES = 4
+
+
+def verify_signature(config: ZaloOAConfig, body: bytes, header: str) -> str | None:
+    """The signed timestamp when `header` is the signature of this raw body, else None.
+    Checked before the body is parsed: the timestamp is read from the raw bytes."""
     if not header or not config.app_id or not config.oa_secret:
         return None
-    try:
-        event = json.loads(body)
-    except ValueError:
-        return None
-    if not isinstance(event, dict):
-        return None
-    timestamp = str(event.get("timestamp") or "")
-    if not timestamp:
-        return None
-    wanted = expected_signature(config.app_id, body, timestamp, config.oa_secret)
-    if not hmac.compare_digest(header.strip().encode(), wanted.encode()):
-        return None
-    return event
+    given = header.strip().encode("utf-8", "replace")
+    for count, match in enumerate(_TIMESTAMP_RE.finditer(body)):
+        if count >= MAX_TIMESTAMP_CANDIDATES:
+            break
+        timestamp = match.group(1).decode("ascii")
+        wanted = expected_signature(config.app_id, body, timestamp, config.oa_secret)
+        if hmac.compare_digest(given, wanted.encode()):
+            return timestamp
+    return None
+
+
+def is_fresh(timestamp_ms: int, max_age_seconds: float, now: float | None = None) -> bool:
+    """True when the event time is within `max_age_seconds` of now (past or future)."""
+    now_ms = (time.time() if now is None else now) * 1000.0
+    return abs(now_ms - timestamp_ms) <= max_age_seconds * 1000.0
+
+
+class _Party(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str | int | None = None
+
+
+class _OAMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    msg_id: str | int | None = None
+    text: str | None = None
+
+
+class OAEvent(BaseModel):
+    """Shape check of a signed event (the handlers read the dict it was checked on)."""
+
+    model_config = ConfigDict(extra="allow")
+    event_name: str
+    timestamp: str | int
+    sender: _Party | None = None
+    follower: _Party | None = None
+    message: _OAMessage | None = None
 
 
 def _retry_wait(exc: BaseException, counter: list[int]) -> float | None:
@@ -217,10 +250,15 @@ class ZaloOA(EventChannel[ZaloOAConfig, ZaloOAClient]):
             log.warning("zalo-oa: thiếu refresh token/app secret — không tự làm mới access token")
 
     def delivery_key(self, event: dict[str, Any]) -> str | None:
-        """The msg_id: a retried delivery of a message already handled has the same one."""
+        """The msg_id (a retried delivery of a message has the same one); events without one
+        (follow, …) are keyed by event name, user and timestamp."""
         message = event.get("message")
         msg_id = message.get("msg_id") if isinstance(message, dict) else None
-        return str(msg_id) if msg_id else None
+        if msg_id:
+            return f"msg:{msg_id}"
+        who = event.get("follower") or event.get("sender") or {}
+        user = who.get("id") if isinstance(who, dict) else None
+        return f"{event.get('event_name')}:{user}:{event.get('timestamp')}"
 
     async def _handle(self, event: dict[str, Any]) -> None:
         name = str(event.get("event_name") or "")
@@ -248,13 +286,24 @@ class ZaloOA(EventChannel[ZaloOAConfig, ZaloOAClient]):
         return await self.client.send_text(chat_id, text)
 
     async def handle_webhook(self, request: Request) -> Response:
-        """Verify `X-ZEvent-Signature`, reply 200 at once, answer in the background."""
+        """Verify `X-ZEvent-Signature` on the raw body, then parse (bounded), check the event's
+        shape and freshness; reply 200 at once and answer in the background."""
         body = await request.body()
         if len(body) > MAX_BODY_BYTES:
             return JSONResponse({"error": "too large"}, status_code=413)
-        event = verify_signature(self.config, body, request.headers.get(SIGNATURE_HEADER, ""))
-        if event is None:
+        signed = verify_signature(self.config, body, request.headers.get(SIGNATURE_HEADER, ""))
+        if signed is None:
             return JSONResponse({"error": "forbidden"}, status_code=403)
+        try:
+            event = parse_object(body, MAX_BODY_BYTES)
+            OAEvent.model_validate(event)
+        except (MalformedBody, ValidationError):
+            return JSONResponse({"error": "bad event"}, status_code=400)
+        if str(event["timestamp"]) != signed:  # the signed value must be the event's own
+            return JSONResponse({"error": "forbidden"}, status_code=403)
+        if not is_fresh(int(signed), self.config.max_age_seconds):
+            log.warning("zalo-oa: bỏ qua sự kiện có thời điểm quá cũ/quá xa (chống phát lại)")
+            return JSONResponse({"error": "stale event"}, status_code=403)
         if self.accept(event):
             self.tasks.spawn(self.handle_event(event), name="zalo-oa-event")
         return JSONResponse({"error": 0, "message": "ok"})
@@ -282,4 +331,4 @@ def build_router(
 ) -> ChannelRouter:
     """`POST /zalo/oa/webhook` plus startup/shutdown hooks."""
     oa = create_oa(provider, config, querylog, ratelimiter)
-    return webhook_router("zalo_oa", WEBHOOK_PATH, oa)
+    return webhook_router("zalo_oa", WEBHOOK_PATH, oa, max_body_bytes=MAX_BODY_BYTES)
