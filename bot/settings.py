@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 DEFAULT_INDEX_DIR = Path("indexes")
 QUERYLOG_FILE = "querylog.sqlite"
@@ -37,6 +37,8 @@ ENV_VARS = {
 class Settings(BaseModel):
     """Runtime configuration of the HTTP API and web page."""
 
+    model_config = ConfigDict(hide_input_in_errors=True)  # values may be secrets
+
     api_keys: list[str] = Field(default_factory=list, description="accepted X-API-Key values")
     cors_origins: list[str] = Field(default_factory=list, description="origins allowed by CORS")
     public_web: bool = Field(False, description="web page answers without a key")
@@ -49,7 +51,7 @@ class Settings(BaseModel):
     )
     querylog_path: Path | None = Field(None, description="SQLite query log; None = next to index")
     querylog_key: str | None = Field(
-        None, min_length=16, description="HMAC key for user hashes; None = 0600 key file"
+        None, description="HMAC key for user hashes (≥ 16 chars); None = 0600 key file"
     )
     querylog_days: int = Field(90, ge=0, description="days questions are kept; 0 = forever")
     deliveries_path: Path | None = Field(
@@ -70,6 +72,13 @@ class Settings(BaseModel):
             raise ValueError("PLANBOT_API_KEYS: mỗi khóa phải dài ít nhất 8 ký tự")
         return keys
 
+    @field_validator("querylog_key")
+    @classmethod
+    def _key_long_enough(cls, key: str | None) -> str | None:
+        if key is not None and len(key) < 16:
+            raise ValueError("PLANBOT_QUERYLOG_KEY: khóa phải dài ít nhất 16 ký tự")
+        return key
+
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, items: list[str]) -> list[str]:
@@ -88,7 +97,6 @@ class Settings(BaseModel):
         """Where the query log lives (never inside the KB file itself)."""
         return self.querylog_path or self.index_dir / QUERYLOG_FILE
 
-    @property
     @property
     def querylog_secret(self) -> bytes | None:
         """The configured query-log hashing key (None: a key file beside the log is used)."""

@@ -93,3 +93,74 @@ def test_cli_unanswered_missing_log_fails_clearly(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["unanswered", "--querylog", str(tmp_path / "none.sqlite")])
     assert result.exit_code != 0
     assert "Chưa có nhật ký" in result.output
+
+
+def _mode(path: Path) -> int:
+    import os
+    import stat
+
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_hash_key_lives_outside_the_database_in_a_private_file(tmp_path: Path) -> None:
+    """Whoever copies the database alone cannot recompute the user hashes: the HMAC key is
+    in a 0600 file beside it (or in PLANBOT_QUERYLOG_KEY), never in the database."""
+    import hashlib
+    import hmac
+
+    path = tmp_path / "q.sqlite"
+    log = QueryLog(path)
+    log.record("telegram", "123456789", "câu hỏi", "not_found", 1.0)
+    log.close()
+    key_file = tmp_path / "q.key"
+    assert key_file.is_file() and _mode(key_file) == 0o600
+    key = bytes.fromhex(key_file.read_text().strip())
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("q.sqlite*"))
+    assert key.hex().encode() not in raw and key not in raw
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT COUNT(*) FROM meta WHERE key='salt'").fetchone()[0] == 0
+    stored = conn.execute("SELECT user_hash FROM queries").fetchone()[0]
+    assert stored == hmac.new(key, b"123456789", hashlib.sha256).hexdigest()[:16]
+
+
+def test_configured_key_and_retention_from_settings(tmp_path: Path) -> None:
+    import time
+
+    from bot.settings import Settings
+
+    env = {
+        "PLANBOT_QUERYLOG_PATH": str(tmp_path / "q.sqlite"),
+        "PLANBOT_QUERYLOG_KEY": "k" * 32,
+        "PLANBOT_QUERYLOG_DAYS": "30",
+    }
+    settings = Settings.from_env(env)
+    log = QueryLog.from_settings(settings)
+    assert not (tmp_path / "q.key").exists()  # the configured key is used, no file
+    other = QueryLog(tmp_path / "other.sqlite", key=b"k" * 32)
+    assert log.hash_user("u") == other.hash_user("u")
+    log.record("web", "u", "cũ", "not_found", 1.0)
+    log.record("web", "u", "mới", "not_found", 1.0)
+    old = time.time() - 31 * 86400
+    log._conn.execute("UPDATE queries SET ts=? WHERE question='cũ'", (old,))
+    log._conn.commit()
+    assert log.purge() == 1
+    assert [r.question for r in log.unanswered()] == ["mới"]
+    log.close()
+    reopened = QueryLog.from_settings(settings)  # opening purges too
+    assert reopened.count() == 1
+    with pytest.raises(ValueError, match="PLANBOT_QUERYLOG_KEY"):
+        Settings.from_env({"PLANBOT_QUERYLOG_KEY": "short"}).querylog_key  # noqa: B018
+
+
+def test_files_are_private(tmp_path: Path) -> None:
+    log = QueryLog(tmp_path / "logs" / "q.sqlite")
+    log.record("web", "u", "câu", "ok", 1.0)
+    for path in (tmp_path / "logs").iterdir():
+        assert _mode(path) == 0o600, path
+    log.close()
+
+
+def test_lone_surrogates_are_stored_not_fatal(qlog: QueryLog) -> None:
+    qlog.record("telegram", "u\ud800", "Ai chủ trì \udcff SOC?", "not_found", 1.0)
+    (row,) = qlog.unanswered()
+    assert row.question == "Ai chủ trì \ufffd SOC?"

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import TypeVar
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.settings import describe_errors
 
@@ -31,6 +31,8 @@ def _strip_slash(url: str) -> str:
 
 class TelegramConfig(BaseModel):
     """Telegram Bot API settings; the channel is enabled when a token is set."""
+
+    model_config = ConfigDict(hide_input_in_errors=True)  # values may be secrets
 
     token: str = ""
     api_url: str = "https://api.telegram.org"
@@ -69,6 +71,8 @@ class TelegramConfig(BaseModel):
 class ZaloBotConfig(BaseModel):
     """Zalo Bot Platform settings; enabled when a bot token is set."""
 
+    model_config = ConfigDict(hide_input_in_errors=True)  # values may be secrets
+
     token: str = ""
     secret: str = ""
     api_url: str = "https://bot-api.zapps.me"
@@ -86,6 +90,8 @@ class ZaloBotConfig(BaseModel):
 
 class ZaloOAConfig(BaseModel):
     """Zalo Official Account settings; enabled when app id, OA secret and access token are set."""
+
+    model_config = ConfigDict(hide_input_in_errors=True)  # values may be secrets
 
     app_id: str = ""
     oa_secret: str = ""
@@ -165,6 +171,8 @@ def load_part(model: type[ModelT], env: Mapping[str, str], names: Mapping[str, s
 
 class ChatLimits(BaseModel):
     """Limits shared by the chat channels."""
+
+    model_config = ConfigDict(hide_input_in_errors=True)  # values may be secrets
 
     max_question_chars: int = Field(1000, ge=10)
     rate_limit: int = Field(20, ge=0)  # questions per user per minute; 0 = off
