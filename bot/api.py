@@ -19,9 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from bot.answer_cache import AnswerCache, BuildCache
 from bot.api_auth import ApiKeyMiddleware, KeyChecker
+from bot.api_docs import install_docs
 from bot.api_errors import ApiError, ErrorBody, error_response, install_error_handlers
 from bot.api_kb import DocumentOut, RecordPage, documents_out, find_record, record_page
-from bot.api_docs import install_docs
 from bot.api_middleware import (
     SECURITY_HEADERS,
     AccessLogMiddleware,

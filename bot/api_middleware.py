@@ -31,9 +31,7 @@ class BodyLimitMiddleware:
     """Reject bodies over the limit: by Content-Length up front, and while streaming. `limits`
     maps exact paths (chat webhooks) to their own limit; other paths get `max_bytes`."""
 
-    def __init__(
-        self, app: ASGIApp, max_bytes: int, limits: dict[str, int] | None = None
-    ) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, limits: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.limits = dict(limits or {})

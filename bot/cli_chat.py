@@ -5,22 +5,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from pathlib import Path
 from typing import Any
 
 import click
 
-from bot.channels.config import ChatConfig
+from bot.channels.config import ChatConfig, ChatConfigError
 
 INDEX_HELP = "thư mục chỉ mục (mặc định: $PLANBOT_INDEX_DIR hoặc indexes)"
 
 
 def _config() -> ChatConfig:
     try:
-        return ChatConfig.from_env()
-    except ValueError as exc:
-        raise click.ClickException(f"Cấu hình kênh chat không hợp lệ: {exc}") from exc
+        return ChatConfig.from_env(strict=True)
+    except ChatConfigError as exc:  # names the variable, never its value
+        raise click.ClickException(f"Cấu hình kênh chat không hợp lệ: {exc}") from None
 
 
 def _provider(index_dir: Path) -> Any:
@@ -52,6 +53,10 @@ async def _until_signal(run: Any) -> None:
 
 
 def _logging() -> None:
+    """Plain log lines for the polling commands, with every configured secret masked."""
+    from bot.redact import register_secrets, secrets_from_env
+
+    register_secrets(secrets_from_env(os.environ))
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -92,7 +97,9 @@ def telegram_set_webhook(url: str) -> None:
     try:
         ok = asyncio.run(set_webhook(config.telegram, url))
     except TelegramError as exc:
-        raise click.ClickException(f"Telegram từ chối: {exc}") from exc
+        from bot.redact import redact
+
+        raise click.ClickException(f"Telegram từ chối: {redact(str(exc))}") from None
     if not ok:
         raise click.ClickException("Telegram không xác nhận webhook.")
     click.echo(f"Đã đăng ký webhook Telegram: {url}")

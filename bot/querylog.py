@@ -12,8 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from bot.settings import Settings
 from bot.securefile import create_private, read_or_create_key
+from bot.settings import Settings
 from bot.textclean import clean_text
 
 DEFAULT_RETENTION_DAYS = 90

@@ -126,7 +126,7 @@ class Settings(BaseModel):
 
 
 def describe_errors(exc: ValidationError, names: Mapping[str, str]) -> str:
-    """"VAR: reason; …" for a validation error — the variable's name, never its value."""
+    """ "VAR: reason; …" for a validation error — the variable's name, never its value."""
     parts = []
     for error in exc.errors(include_input=False, include_url=False, include_context=False):
         field = str(error["loc"][0]) if error["loc"] else ""

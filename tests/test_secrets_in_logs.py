@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -79,9 +79,9 @@ def test_wrong_token_never_logged_and_not_retried(
         wait_for(lambda: "từ chối token" in caplog.text, timeout=20)
         time.sleep(2.5)  # a retry loop would have tried again by now
         reply = httpx.post(
-            f"{server.url}/telegram/webhook", json={"update_id": 1}, headers={
-                "X-Telegram-Bot-Api-Secret-Token": SECRET
-            }
+            f"{server.url}/telegram/webhook",
+            json={"update_id": 1},
+            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
         )
         assert reply.status_code == 503
     assert WRONG_TOKEN not in caplog.text
@@ -172,3 +172,16 @@ def test_real_server_stderr_has_no_secret(fake_tg: FakeTelegram, tmp_path: Path)
     ):
         assert secret not in text, secret
     assert "Traceback" not in text
+
+
+def test_cli_reports_bad_setting_by_name_only() -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    bad = "not a valid secret!"
+    env = {"PLANBOT_TELEGRAM_TOKEN": RIGHT_TOKEN, "PLANBOT_TELEGRAM_SECRET": bad}
+    result = CliRunner().invoke(main, ["telegram", "set-webhook", "https://x.example/t"], env=env)
+    assert result.exit_code != 0
+    assert "PLANBOT_TELEGRAM_SECRET" in result.output
+    assert bad not in result.output and RIGHT_TOKEN not in result.output

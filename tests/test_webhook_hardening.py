@@ -86,7 +86,9 @@ def post_raw(url: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
     return httpx.post(url, content=body, headers=headers, timeout=20)
 
 
-def oa_post(url: str, event: dict[str, Any] | bytes, signature: str | None = None) -> httpx.Response:
+def oa_post(
+    url: str, event: dict[str, Any] | bytes, signature: str | None = None
+) -> httpx.Response:
     body = event if isinstance(event, bytes) else json.dumps(event).encode()
     if signature is None:
         stamp = json.loads(body)["timestamp"]
@@ -126,7 +128,9 @@ def test_telegram_malformed_update_is_400(fake_tg: FakeTelegram, body: bytes) ->
         headers = {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
         reply = post_raw(f"{server.url}/telegram/webhook", body, headers)
         assert reply.status_code == 400, reply.text
-        good = post_raw(f"{server.url}/telegram/webhook", json.dumps(tg_message("Ai?")).encode(), headers)
+        good = post_raw(
+            f"{server.url}/telegram/webhook", json.dumps(tg_message("Ai?")).encode(), headers
+        )
         assert good.status_code == 200  # the channel keeps working
         fake_tg.recorder.wait("sendMessage")
     assert assistant.questions == ["Ai?"]
@@ -164,7 +168,9 @@ def test_oa_signature_checked_before_parsing(fake_oa: FakeZaloOA) -> None:
         unsigned_deep = b'{"timestamp": "' + stamp.encode() + b'", "x": ' + DEEP + b"}"
         assert oa_post(url, unsigned_deep, signature="mac=" + "0" * 64).status_code == 403
         assert oa_post(url, b"{not json", signature="mac=00").status_code == 403
-        signed_deep = b'{"timestamp": "' + stamp.encode() + b'", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+        signed_deep = (
+            b'{"timestamp": "' + stamp.encode() + b'", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+        )
         good_sig = oa_sign(APP_ID, signed_deep, stamp, OA_SECRET)
         assert oa_post(url, signed_deep, signature=good_sig).status_code == 400
         bad_shape = json.dumps({"timestamp": stamp, "event_name": ["x"]}).encode()
@@ -212,7 +218,9 @@ def test_deliveries_survive_restart_with_retention_and_private_file(tmp_path: Pa
     assert again.first_time("telegram", "1")  # forgotten after the retention window
 
 
-def test_telegram_redelivery_after_restart_not_answered(fake_tg: FakeTelegram, tmp_path: Path) -> None:
+def test_telegram_redelivery_after_restart_not_answered(
+    fake_tg: FakeTelegram, tmp_path: Path
+) -> None:
     deliveries = tmp_path / "deliveries.sqlite"
     update = tg_message("Chỉ một lần")
     headers = {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
@@ -220,24 +228,38 @@ def test_telegram_redelivery_after_restart_not_answered(fake_tg: FakeTelegram, t
         server, assistant = serve(tg_config(fake_tg), DeliveryLog(deliveries))
         with server:
             fake_tg.recorder.wait("getMe")
-            assert httpx.post(f"{server.url}/telegram/webhook", json=update, headers=headers).status_code == 200
+            assert (
+                httpx.post(
+                    f"{server.url}/telegram/webhook", json=update, headers=headers
+                ).status_code
+                == 200
+            )
             time.sleep(0.5)
     assert len(fake_tg.recorder.calls("sendMessage")) == 1
 
 
-def test_zalo_bot_redelivery_after_restart_not_answered(fake_zb: FakeZaloBot, tmp_path: Path) -> None:
+def test_zalo_bot_redelivery_after_restart_not_answered(
+    fake_zb: FakeZaloBot, tmp_path: Path
+) -> None:
     deliveries = tmp_path / "deliveries.sqlite"
     event = zalo_bot_event("Chỉ một lần")
     headers = {"X-Bot-Api-Secret-Token": ZB_SECRET}
     for _ in range(2):
         server, _assistant = serve(zb_config(fake_zb), DeliveryLog(deliveries))
         with server:
-            assert httpx.post(f"{server.url}/zalo/bot/webhook", json=event, headers=headers).status_code == 200
+            assert (
+                httpx.post(
+                    f"{server.url}/zalo/bot/webhook", json=event, headers=headers
+                ).status_code
+                == 200
+            )
             time.sleep(0.5)
     assert len(fake_zb.recorder.calls("sendMessage")) == 1
 
 
-def test_oa_redelivery_and_follow_after_restart_not_answered(fake_oa: FakeZaloOA, tmp_path: Path) -> None:
+def test_oa_redelivery_and_follow_after_restart_not_answered(
+    fake_oa: FakeZaloOA, tmp_path: Path
+) -> None:
     deliveries = tmp_path / "deliveries.sqlite"
     message = oa_event("Chỉ một lần", APP_ID)
     follow = {

@@ -154,9 +154,15 @@ LIST_FIELDS = {"allowed_chats", "allowed_users"}
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def load_part(model: type[ModelT], env: Mapping[str, str], names: Mapping[str, str]) -> ModelT:
+class ChatConfigError(ValueError):
+    """An invalid chat setting, described by variable name (never by value)."""
+
+
+def load_part(
+    model: type[ModelT], env: Mapping[str, str], names: Mapping[str, str], strict: bool = False
+) -> ModelT:
     """One settings group from its variables; a bad value disables the group (default
-    settings) with one clear log line instead of stopping the server."""
+    settings) with one clear log line instead of stopping the server (`strict`: raise)."""
     values: dict[str, object] = {}
     for field, var in names.items():
         raw = env.get(var, "").strip()
@@ -165,7 +171,10 @@ def load_part(model: type[ModelT], env: Mapping[str, str], names: Mapping[str, s
     try:
         return model.model_validate(values)
     except ValidationError as exc:
-        log.error("Cấu hình không hợp lệ, phần này bị tắt — %s", describe_errors(exc, names))
+        problems = describe_errors(exc, names)
+        if strict:
+            raise ChatConfigError(problems) from None
+        log.error("Cấu hình không hợp lệ, phần này bị tắt — %s", problems)
         return model()
 
 
@@ -204,14 +213,15 @@ class ChatConfig(BaseModel):
         ]
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> ChatConfig:
+    def from_env(cls, environ: Mapping[str, str] | None = None, strict: bool = False) -> ChatConfig:
         """Read every chat setting from the environment (or the given mapping); a channel with
-        an invalid setting is disabled and logged by variable name, the others keep working."""
+        an invalid setting is disabled and logged by variable name, the others keep working
+        (`strict`: raise ChatConfigError instead, for one-shot commands)."""
         env = os.environ if environ is None else environ
-        limits = load_part(ChatLimits, env, LIMITS_ENV)
+        limits = load_part(ChatLimits, env, LIMITS_ENV, strict)
         return cls(
-            telegram=load_part(TelegramConfig, env, TELEGRAM_ENV),
-            zalo_bot=load_part(ZaloBotConfig, env, ZALO_BOT_ENV),
-            zalo_oa=load_part(ZaloOAConfig, env, ZALO_OA_ENV),
+            telegram=load_part(TelegramConfig, env, TELEGRAM_ENV, strict),
+            zalo_bot=load_part(ZaloBotConfig, env, ZALO_BOT_ENV, strict),
+            zalo_oa=load_part(ZaloOAConfig, env, ZALO_OA_ENV, strict),
             **limits.model_dump(),
         )

@@ -11,8 +11,8 @@ import httpx
 
 from bot.channels.access import AccessPolicy, RateLimiterLike
 from bot.channels.config import ChatConfig
-from bot.channels.deliveries import DeliverySet
 from bot.channels.conversation import TextConversation
+from bot.channels.deliveries import DeliverySet
 from bot.channels.service import ChatService, Deduper, ProviderLike, QueryLogLike, TaskRunner
 
 

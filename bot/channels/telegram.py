@@ -28,8 +28,8 @@ from telegram.ext import (
 from bot.channels import listing
 from bot.channels.access import AccessPolicy, RateLimiterLike
 from bot.channels.config import ChatConfig, TelegramConfig
-from bot.channels.deliveries import DeliverySet
 from bot.channels.conversation import COMMANDS_HELP, HELP_INTRO
+from bot.channels.deliveries import DeliverySet
 from bot.channels.formatting import citations_telegram, telegram_messages
 from bot.channels.retry import backoff, retry_call
 from bot.channels.service import (
