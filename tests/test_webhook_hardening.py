@@ -209,8 +209,9 @@ def test_deliveries_survive_restart_with_retention_and_private_file(tmp_path: Pa
     log = DeliveryLog(path, retention_seconds=3600, clock=lambda: now[0])
     assert log.first_time("telegram", "1") and not log.first_time("telegram", "1")
     assert log.first_time("zalo_bot", "1")  # channels are separate
+    for file in path.parent.iterdir():
+        assert stat.S_IMODE(os.stat(file).st_mode) == 0o600, file
     log.close()
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     again = DeliveryLog(path, retention_seconds=3600, clock=lambda: now[0])
     assert not again.first_time("telegram", "1")
     now[0] += 3601

@@ -49,7 +49,10 @@ class DeliveryLog:
         create_private(self.path)
         self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
         with self._lock, self._conn:
+            self._conn.execute("PRAGMA journal_mode=WAL")  # short writes on the event loop
+            self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(_SCHEMA)
+        create_private(self.path)  # the WAL files now exist: same mode
         self.purge()
 
     def first_time(self, channel: str, key: str) -> bool:

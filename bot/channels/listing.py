@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.channels.formatting import facts_text
+from bot.textclean import clean_text
 from retrieval.deadlines import DueRange, parse_period
 from retrieval.kb import RecordFilter, record_json
 
@@ -32,6 +33,7 @@ def _section(title: str, facts: list[dict[str, Any]], narrow: str) -> str:
 
 def agency_tasks_text(assistant: Any, agency: str) -> str:
     """Tasks an agency leads, then those it coordinates, with deadline and source."""
+    agency = clean_text(agency)
     kb = assistant.kb
     query = kb.resolve_agency(agency)
     name = query.canonicals[0] if query.canonicals else agency
@@ -76,7 +78,7 @@ def split_period(text: str) -> tuple[DueRange | None, str, str]:
 def due_tasks_text(assistant: Any, text: str) -> str:
     """Records whose deadline ends within the period ("Q4/2025", "quý IV năm 2025"), optionally
     only those of one agency ("/han Q4/2025 Sở Nội vụ")."""
-    period, period_text, agency = split_period(text)
+    period, period_text, agency = split_period(clean_text(text))
     if period is None or period.due_by is None:
         return f"Không hiểu kỳ hạn “{text}”.\n{DUE_USAGE}"
     start = (period.due_from or period.due_by).isoformat()
