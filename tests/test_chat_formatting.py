@@ -108,5 +108,7 @@ def test_config_from_env_and_allow_lists() -> None:
     assert config.zalo_bot.api_url == "https://bot-api.zapps.me"
     policy = AccessPolicy("telegram", config.telegram.allowed_chats)
     assert policy.is_allowed(-100) and not policy.is_allowed(99)
-    with pytest.raises(ValueError):
-        ChatConfig.from_env({"PLANBOT_TELEGRAM_SECRET": "có dấu cách"})
+    bad = {"PLANBOT_TELEGRAM_TOKEN": "1:abc", "PLANBOT_TELEGRAM_SECRET": "có dấu cách"}
+    with pytest.raises(ValueError, match="PLANBOT_TELEGRAM_SECRET"):
+        ChatConfig.from_env(bad, strict=True)  # one-shot commands stop with the variable's name
+    assert not ChatConfig.from_env(bad).telegram.enabled  # the server disables the channel

@@ -278,3 +278,19 @@ def test_oa_redelivery_and_follow_after_restart_not_answered(
             time.sleep(0.5)
     recipients = [c.params["recipient"]["user_id"] for c in fake_oa.sent()]
     assert sorted(recipients) == ["new-follower", "oa-user-1"]
+
+
+def test_server_keeps_delivery_ids_beside_the_query_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.channels.routers import open_deliveries
+
+    monkeypatch.delenv("PLANBOT_DELIVERIES_PATH", raising=False)
+    monkeypatch.setenv("PLANBOT_QUERYLOG_PATH", str(tmp_path / "state" / "querylog.sqlite"))
+    log = open_deliveries(StaticProvider(CannedAssistant()))
+    assert log is not None and log.path == tmp_path / "state" / "deliveries.sqlite"
+    monkeypatch.setenv("PLANBOT_DELIVERIES_PATH", str(tmp_path / "d.sqlite"))
+    other = open_deliveries(None)
+    assert other is not None and other.path == tmp_path / "d.sqlite"
+    log.close()
+    other.close()
