@@ -8,7 +8,7 @@ from bot.channels.formatting import facts_text
 from retrieval.deadlines import DueRange, parse_period
 from retrieval.kb import RecordFilter, record_json
 
-MAX_ITEMS = 30
+MAX_ITEMS = 500  # long lists are paged by the channels ("Xem tiếp" / /tiep)
 AGENCY_USAGE = (
     "Cách dùng: /nhiemvu <tên cơ quan>\nVí dụ: /nhiemvu Sở Nội vụ  ·  /nhiemvu UBND quận Long Biên"
 )
