@@ -13,6 +13,7 @@ from bot.filters import TaskQuery, select
 from retrieval.kb import RecordFilter, RecordView, record_json
 
 DEFAULT_DAYS = 14
+ROLE_KEY = "_digest_role"  # added to the record JSON inside a digest only
 MAX_CONTENT = 220
 
 
@@ -53,12 +54,20 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_CONTENT else text[:MAX_CONTENT].rsplit(" ", 1)[0] + " …"
 
 
-def digest_line(item: dict[str, Any]) -> str:
-    """One record: content, lead (with today's name), deadline, where it is in the plan."""
+ROLE_LABELS = {"lead": "chủ trì", "coordinating": "phối hợp"}
+
+
+def digest_line(item: dict[str, Any], role: str = "lead") -> str:
+    """One record: content, the followed agency's role, lead (with today's name), deadline,
+    where it is in the plan."""
     lines = [f"• {_short(str(item.get('content') or ''))}"]
+    how = ROLE_LABELS.get(role, role)
+    if item.get("inherited"):
+        how += " (giao cho cơ quan tiền nhiệm)"
+    lines.append(f"  Vai trò: {how}")
     lead = agency_names(item.get("lead") or [], item.get("lead_current"))
-    if lead:
-        lines.append(f"  Chủ trì: {lead}" + (" (*)" if item.get("inherited") else ""))
+    if lead and role != "lead":
+        lines.append(f"  Chủ trì: {lead}")
     lines.append(f"  Thời hạn: {item.get('deadline') or 'không ghi'}")
     location = (item.get("citation") or {}).get("location")
     if location:
@@ -73,20 +82,29 @@ def _section(title: str, items: Sequence[dict[str, Any]]) -> str:
         by_plan.setdefault(plan_label(item), []).append(item)
     blocks = [title]
     for plan, rows in by_plan.items():
-        blocks.append(f"📄 {plan} ({len(rows)})\n\n" + "\n\n".join(digest_line(r) for r in rows))
+        lines = "\n\n".join(digest_line(r, r.get(ROLE_KEY, "lead")) for r in rows)
+        blocks.append(f"📄 {plan} ({len(rows)})\n\n{lines}")
     return "\n\n".join(blocks)
 
 
 def build_digest(kb: Any, agency: str, on: date, days: int = DEFAULT_DAYS) -> Digest:
-    """The agency's records (any role, predecessors' rows included) overdue or due in N days."""
+    """The agency's records (as lead, then as coordinator; predecessors' rows included) that
+    are overdue or due within `days`."""
     soon_end = on + timedelta(days=days)
-    views: list[RecordView] = select(kb, TaskQuery(RecordFilter(agency=agency, before=soon_end)))
     digest = Digest(agency=agency, on=on, days=days)
     today = on.isoformat()
-    for view in views:
-        due_by = view.record.due_by
-        if not due_by or view.record.kind == "indicator":
-            continue
-        item = record_json(view)
-        (digest.overdue if due_by < today else digest.due_soon).append(item)
+    seen: set[str] = set()
+    for role, record_filter in (
+        ("lead", RecordFilter(lead=agency, before=soon_end)),
+        ("coordinating", RecordFilter(coordinating=agency, before=soon_end)),
+    ):
+        views: list[RecordView] = select(kb, TaskQuery(record_filter))
+        for view in views:
+            due_by = view.record.due_by
+            if not due_by or view.record.kind == "indicator" or view.record.id in seen:
+                continue
+            seen.add(view.record.id)
+            item = record_json(view)
+            item[ROLE_KEY] = role
+            (digest.overdue if due_by < today else digest.due_soon).append(item)
     return digest
