@@ -71,10 +71,11 @@ def web_intro(kb: Any, limit: int = 4) -> WebIntro:
     if indicator is not None:
         examples.append(f"Chỉ tiêu “{_topic(indicator.record.content)}” là bao nhiêu?")
     leads = Counter(
-        v.lead_current[0] or v.record.lead[0]
+        (v.lead_canonical[0], v.document.number or v.document.short_name)
         for v in views
-        if v.record.kind == "task" and v.record.lead and v.lead_current
+        if v.record.kind == "task" and v.lead_canonical and v.lead_canonical[0]
     )
     if leads:
-        examples.append(f"Các nhiệm vụ do {leads.most_common(1)[0][0]} chủ trì?")
+        (agency, plan), _count = leads.most_common(1)[0]
+        examples.append(f"Những nhiệm vụ nào do {agency} chủ trì trong kế hoạch {plan}?")
     return WebIntro(plans=plans, examples=examples[:limit])

@@ -18,8 +18,8 @@ function renderFacts(answer) {
   body.replaceChildren();
   for (const fact of facts.slice(0, MAX_FACT_ROWS)) {
     const where = fact.citation
-      ? `${planName(fact.document, fact.citation.title)} — ${fact.citation.location}`
-      : planName(fact.document, fact.document);
+      ? `${planShort(fact.document, fact.citation.title)} · ${fact.citation.location}`
+      : planShort(fact.document, fact.document);
     const row = recordRow([
       ["Nội dung", fact.content],
       ["Chủ trì", agencies(fact.lead, fact.lead_current)],
@@ -37,6 +37,7 @@ function renderFacts(answer) {
     if (fact.primary) row.classList.add("primary");
     body.appendChild(row);
   }
+  hideEmptyColumns($("facts"));
   const list = answer.intent === "list";
   $("facts-title").textContent = list ? `Danh sách (${facts.length} dòng)` : "Thông tin chi tiết";
   const more = facts.length - MAX_FACT_ROWS;

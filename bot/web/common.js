@@ -37,6 +37,23 @@ function planName(fileOrId, fallback) {
   return number ? `${number} — ${plan.title}` : plan.title;
 }
 
+// Short plan label for dense tables: the number when the plan has one, else its title.
+function planShort(fileOrId, fallback) {
+  const plan = planbot.plans.find((p) => p.file === fileOrId || p.id === fileOrId);
+  if (!plan) return fallback || "";
+  return plan.number && !plan.number.startsWith("/") ? plan.number : plan.title;
+}
+
+// Hide table columns that are empty in every row (e.g. "Chỉ tiêu" in a list of tasks).
+function hideEmptyColumns(table) {
+  const rows = [...table.querySelectorAll("tbody tr")];
+  table.querySelectorAll("thead th").forEach((th, i) => {
+    const empty = rows.every((r) => r.children[i] && r.children[i].classList.contains("empty"));
+    th.hidden = empty && rows.length > 0;
+    for (const r of rows) if (r.children[i]) r.children[i].hidden = th.hidden;
+  });
+}
+
 function showError(message) {
   const box = $("error");
   box.textContent = message || "";

@@ -16,7 +16,7 @@ function filterParams() {
 }
 
 function taskRow(item) {
-  const where = `${planName(item.document, item.citation.title)} — ${item.citation.location}`;
+  const where = `${planShort(item.document, item.citation.title)} · ${item.citation.location}`;
   const deadline = item.kind === "indicator" ? `Chỉ tiêu: ${item.target || "—"}` : item.deadline || "";
   const row = recordRow([
     ["Kế hoạch / dòng", where, "where"],
@@ -27,9 +27,9 @@ function taskRow(item) {
   ]);
   if (item.inherited) {
     row.classList.add("inherited");
-    const mark = el("span", "cơ quan tiền nhiệm", "badge");
+    const mark = el("span", "theo tên cơ quan cũ", "badge");
     mark.title = "Giao cho cơ quan tiền nhiệm, nay do cơ quan được hỏi đảm nhận";
-    row.children[2].append(" ", mark);
+    row.children[0].append(" ", mark);
   }
   row.tabIndex = 0;
   row.dataset.id = item.id;
@@ -81,7 +81,7 @@ async function openRecord(id) {
   const r = ctx.record;
   const plan = ctx.plan.number && !ctx.plan.number.startsWith("/") ? ctx.plan.number : "";
   $("context-title").textContent = plan ? `${plan} — ${ctx.plan.title}` : ctx.plan.title;
-  $("context-where").textContent = [ctx.appendix, ctx.section, r.citation.location]
+  $("context-where").textContent = [ctx.section, r.citation.location]
     .filter(Boolean)
     .join(" › ");
   $("context-record").replaceChildren(
@@ -109,7 +109,8 @@ async function openRecord(id) {
     })
   );
   $("context").hidden = false;
-  $("context").scrollIntoView({ behavior: "instant", block: "start" });
+  $("context").scrollTop = 0;
+  $("context-close").focus();
 }
 
 async function exportExcel() {
