@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -283,7 +284,9 @@ def tasks_command(
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
     if as_csv:
-        click.get_binary_stream("stdout").write(to_csv([record_json(v) for v in views]))
+        sys.stdout.flush()
+        sys.stdout.buffer.write(to_csv([record_json(v) for v in views]))
+        sys.stdout.buffer.flush()
         return
     if xlsx_file is not None:
         exported = export_items([record_json(v) for v in views], "xlsx", query.describe())

@@ -106,7 +106,9 @@ def test_json_lists_every_record(index_dir: Path, corpus_dir: Path) -> None:
 
 
 def test_csv_has_bom_vietnamese_headers_and_parses_back(index_dir: Path) -> None:
-    result = CliRunner().invoke(main, ["tasks", "--index-dir", str(index_dir), "--csv", "--document", "402"])
+    result = CliRunner().invoke(
+        main, ["tasks", "--index-dir", str(index_dir), "--csv", "--document", "402"]
+    )
     assert result.exit_code == 0
     raw = result.stdout_bytes
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel on Windows reads Vietnamese
@@ -151,7 +153,7 @@ def test_bad_options_are_explained(index_dir: Path) -> None:
     code, out, err = run("tasks", "--index-dir", str(index_dir), "--due", "khi nào đó")
     assert code == 2 and "2025Q4" in err
     code, _, err = run("tasks", "--index-dir", str(index_dir), "--document", "999")
-    assert code == 2 and "Không tìm thấy tài liệu" in err
+    assert code == 2 and "Không tìm thấy kế hoạch" in err
     code, _, err = run("tasks", "--index-dir", str(index_dir / "nowhere"))
     assert code == 1 and "planbot index" in err
 

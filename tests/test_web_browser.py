@@ -190,7 +190,8 @@ def test_ask_page_enter_list_citation_feedback(sized_page: Any, public_server: S
     store.close()
     assert len(saved) == 1 and saved[0].rating == "down" and saved[0].question == list_question
     assert saved[0].record_ids[:3] == [f["id"] for f in expected["facts"][:3]]
-    page.screenshot(path=str(ARTIFACTS / f"web_ask_feedback_{page.size_name}.png"), full_page=True)
+    page.locator("#feedback").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"web_ask_feedback_{page.size_name}.png"))
     assert page.console_errors == []
 
 

@@ -68,7 +68,9 @@ def test_cli_rejects_what_the_api_rejects(kb_path: Path) -> None:
 
 
 # -- exports ------------------------------------------------------------------------------------
-def test_xlsx_has_the_rows_headers_frozen_pane_and_filter(kb: KnowledgeBase, tmp_path: Path) -> None:
+def test_xlsx_has_the_rows_headers_frozen_pane_and_filter(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
     query = build_query(kb, lead=SKHCN)
     items = [record_json(v) for v in select(kb, query)]
     assert any(i["inherited"] for i in items)  # successor includes predecessors' rows
@@ -92,7 +94,7 @@ def test_xlsx_has_the_rows_headers_frozen_pane_and_filter(kb: KnowledgeBase, tmp
 def test_csv_export_is_excel_friendly() -> None:
     item = {
         "id": "003:I.1 1",
-        "content": "=HYPERLINK(\"x\")",
+        "content": '=HYPERLINK("x")',
         "lead": ["Sở Thông tin và Truyền thông"],
         "lead_current": ["Sở Khoa học và Công nghệ"],
         "citation": {"title": "Kế hoạch 402/KH-UBND", "location": "Phụ lục 2, mục I.1, nhiệm vụ 1"},
@@ -101,7 +103,7 @@ def test_csv_export_is_excel_friendly() -> None:
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert tuple(rows[0]) == HEADERS
-    assert rows[1][2] == "'=HYPERLINK(\"x\")"  # no formula injection
+    assert rows[1][2] == '\'=HYPERLINK("x")'  # no formula injection
     assert rows[1][3] == "Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ)"
 
 

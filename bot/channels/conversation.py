@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.channels import listing
 from bot.channels.formatting import citations_plain, zalo_messages
 from bot.channels.service import LRU, UNSUPPORTED_TEXT, ChatService
-from bot.channels.text_workspace import paged, workspace_respond
+from bot.channels.text_workspace import PAGE_FOOTER_ROOM, paged, workspace_respond
 from bot.channels.workspace import WORKSPACE_HELP
 from bot.schemas import Citation
 from retrieval.textnorm import fold
@@ -50,7 +50,8 @@ class TextConversation:
         self.last_sources: LRU[str, list[Citation]] = LRU(memory)
 
     def split(self, text: str) -> list[str]:
-        return zalo_messages(text, self.limit)
+        """Messages under the limit, leaving room for a page footer ("(trang 1/3) Gõ /tiep …")."""
+        return zalo_messages(text, self.limit - PAGE_FOOTER_ROOM)
 
     def unsupported(self) -> list[str]:
         return self.split(UNSUPPORTED_TEXT)

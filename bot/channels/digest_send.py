@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from bot.channels.config import ChatConfig
-from bot.channels.formatting import telegram_messages, zalo_messages
+from bot.channels.formatting import ZALO_LIMIT, telegram_messages, zalo_messages
 from bot.channels.workspace import ChatWorkspace
 from bot.digest import build_digest
 from bot.paging import Page
@@ -62,7 +62,9 @@ def split_for(channel: str) -> Callable[[str], list[str]]:
 
     if channel == "telegram":
         return lambda text: telegram_messages(text, PAGE_LIMIT)
-    return zalo_messages
+    from bot.channels.text_workspace import PAGE_FOOTER_ROOM
+
+    return lambda text: zalo_messages(text, ZALO_LIMIT - PAGE_FOOTER_ROOM)
 
 
 class DigestSender:

@@ -10,6 +10,7 @@ from bot.channels.workspace import NO_FILE_TEXT, public_tasks_link, shared_works
 from bot.paging import NEXT_COMMAND, NO_MORE_TEXT
 
 NEXT_HINT = f"Gõ {NEXT_COMMAND} để xem tiếp."
+PAGE_FOOTER_ROOM = 80  # characters kept free in each message for the page footer
 COMMANDS = {"/theodoi", "/huytheodoi", "/xuat", NEXT_COMMAND}
 
 
