@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from bot.api_errors import ApiError
+from bot.api_errors import ApiError, ErrorBody
 from bot.api_kb import RecordPage
 from bot.examples import WebIntro, web_intro
 from bot.exports import MEDIA_TYPES, content_disposition, export_items
@@ -105,6 +105,7 @@ def workspace_router(
         response_model=RecordContext,
         tags=["records"],
         summary="Vị trí của một dòng trong bảng phụ lục (các dòng liền kề)",
+        responses={404: {"model": ErrorBody, "description": "không có dòng này"}},
     )
     def neighbours(
         request: Request,
