@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -98,7 +99,9 @@ class ZaloOAConfig(BaseModel):
 
     @property
     def enabled(self) -> bool:
-        return bool(self.app_id and self.oa_secret and self.access_token)
+        """App id, OA secret and a token (in the environment or saved by `zalo-oa authorize`)."""
+        saved = bool(self.token_file) and Path(self.token_file).is_file()
+        return bool(self.app_id and self.oa_secret and (self.access_token or saved))
 
     @property
     def can_refresh(self) -> bool:
