@@ -20,6 +20,7 @@ class PlanSummary(BaseModel):
     file: str  # corpus file name, as citations carry it
     number: str
     title: str
+    short_name: str
     tasks: int
     indicators: int
 
@@ -49,6 +50,7 @@ def web_intro(kb: Any, limit: int = 4) -> WebIntro:
             file=d.file,
             number=d.number,
             title=d.title or d.short_name,
+            short_name=d.short_name or d.title,
             tasks=counts[(d.id, "task")] + counts[(d.id, "model")],
             indicators=counts[(d.id, "indicator")],
         )

@@ -140,6 +140,15 @@ def test_telegram_group_subscribes_and_receives_paged_digest(
     assert SubscriptionStore(state_path()).for_chat("telegram", str(group["chat_id"])) == []
 
 
+def test_long_agency_list_is_one_page_with_more_button(telegram: TgHarness) -> None:
+    chat = fresh_chat()
+    (first,) = telegram.ask(tg_message(f"/nhiemvu {AGENCY}", chat_id=chat))  # not 17 messages
+    text = first.params["text"]
+    assert "(trang 1/" in text and "mục khác" not in text
+    (button,) = first.params["reply_markup"]["inline_keyboard"][0]
+    assert button["text"] == "Xem tiếp"
+
+
 def test_digest_without_send_prints_the_same(provider: Any, tmp_path: Any) -> None:
     state = tmp_path / "state.sqlite"
     SubscriptionStore(state).add("zalo_bot", "chat-z", AGENCY, "so khcn")

@@ -166,7 +166,11 @@ function renderIntro(intro) {
     ...intro.plans.map((p) => {
       const item = el("li");
       item.appendChild(el("strong", planName(p.id, p.title)));
-      item.appendChild(el("span", ` · ${p.tasks} nhiệm vụ, ${p.indicators} chỉ tiêu`, "hint"));
+      const counts = [
+        p.tasks ? `${p.tasks} nhiệm vụ` : "",
+        p.indicators ? `${p.indicators} chỉ tiêu` : "",
+      ].filter(Boolean);
+      item.appendChild(el("span", ` · ${counts.join(", ") || "văn bản hướng dẫn"}`, "hint"));
       return item;
     })
   );

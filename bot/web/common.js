@@ -41,7 +41,7 @@ function planName(fileOrId, fallback) {
 function planShort(fileOrId, fallback) {
   const plan = planbot.plans.find((p) => p.file === fileOrId || p.id === fileOrId);
   if (!plan) return fallback || "";
-  return plan.number && !plan.number.startsWith("/") ? plan.number : plan.title;
+  return plan.number && !plan.number.startsWith("/") ? plan.number : plan.short_name || plan.title;
 }
 
 // Hide table columns that are empty in every row (e.g. "Chỉ tiêu" in a list of tasks).
