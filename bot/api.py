@@ -208,7 +208,15 @@ def create_app(
         )
     )
     if settings.public_web:
-        app.include_router(workspace_router(ctx, "/web", "web", lambda r: _web_guard(ctx, r)))
+        app.include_router(
+            workspace_router(
+                ctx,
+                "/web",
+                "web",
+                lambda r: _web_guard(ctx, r),
+                responses={k: v for k, v in ERROR_RESPONSES.items() if k != 401},
+            )
+        )
     include_channel_routers(app, ctx)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
 

@@ -40,8 +40,19 @@ function taskRow(item) {
   return row;
 }
 
+function fillPlans() {
+  const select = $("f-document");
+  if (select.options.length > 1) return;
+  for (const plan of planbot.plans) {
+    const option = el("option", planName(plan.id, plan.title));
+    option.value = plan.id;
+    select.appendChild(option);
+  }
+}
+
 async function search(append) {
   showError("");
+  if (!planbot.plans.length && (await loadIntro())) fillPlans(); // a key was just typed
   const params = filterParams();
   params.set("limit", PAGE_SIZE);
   params.set("offset", append ? shown : 0);
@@ -139,11 +150,7 @@ async function exportExcel() {
 async function init() {
   await loadConfig();
   await loadIntro();
-  for (const plan of planbot.plans) {
-    const option = el("option", planName(plan.id, plan.title));
-    option.value = plan.id;
-    $("f-document").appendChild(option);
-  }
+  fillPlans();
   const query = new URLSearchParams(window.location.search);
   for (const name of FILTERS) {
     if (query.get(name)) $(`f-${name}`).value = query.get(name);
