@@ -25,6 +25,9 @@ function taskRow(item) {
     ["Phối hợp", agencies(item.coordinating, item.coordinating_current)],
     ["Thời hạn", deadline],
   ]);
+  const full = row.children[1];
+  full.replaceChildren(el("div", item.content, "clamp")); // whole text in the row panel
+  full.title = item.content;
   if (item.inherited) {
     row.classList.add("inherited");
     const mark = el("span", "theo tên cơ quan cũ", "badge");
