@@ -34,6 +34,7 @@ from bot.channels.zalo_oauth import verification_file
 from bot.provider import AssistantProvider
 from bot.querylog import QueryLog
 from bot.ratelimit import RateLimiter
+from bot.record_types import RecordFact
 from bot.schemas import NOT_FOUND_TEXT, Answer
 from bot.settings import Settings
 
@@ -340,12 +341,12 @@ def _v1_router(ctx: ApiContext) -> APIRouter:
 
     @router.get(
         "/tasks/{record_id:path}",
-        response_model=dict[str, Any],
+        response_model=RecordFact,
         tags=["records"],
         summary="Một nhiệm vụ theo id (URL-encoded, vd. 003%3AI.4%202)",
         responses={404: {"model": ErrorBody}},
     )
-    def task(record_id: Annotated[str, PathParam(max_length=300)]) -> dict[str, Any]:
+    def task(record_id: Annotated[str, PathParam(max_length=300)]) -> Any:
         kb = ctx.assistant().kb
         found, candidates = find_record(kb, record_id)
         if found is None:

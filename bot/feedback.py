@@ -37,7 +37,9 @@ class FeedbackIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     question: str = Field(min_length=1, max_length=2000, description="câu hỏi đã hỏi")
-    answer: str = Field("", max_length=20_000, description="câu trả lời đã hiển thị")
+    answer: str = Field(
+        "", max_length=4000, description="câu trả lời đã hiển thị (có thể cắt ngắn)"
+    )
     intent: str = Field("", max_length=40)
     rating: Rating = Field(description="up = đúng/hữu ích, down = sai/không hữu ích")
     comment: str = Field("", max_length=2000, description="góp ý (không bắt buộc)")

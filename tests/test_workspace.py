@@ -188,3 +188,17 @@ def test_example_questions_come_from_the_loaded_rows(kb: KnowledgeBase) -> None:
     contents = " ".join(v.record.content.lower() for v in kb.iter_records(RecordFilter()))
     first = intro.examples[0].removeprefix("Ai chủ trì ").removesuffix("? Hạn khi nào?")
     assert first.lower() in contents
+
+
+def test_digest_send_reports_a_chat_it_cannot_reach(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("PLANBOT_ZALO_APP_ID", "PLANBOT_ZALO_OA_SECRET", "PLANBOT_ZALO_ACCESS_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    state = tmp_path / "state.sqlite"
+    SubscriptionStore(state).add("zalo_oa", "oa-user-9", SKHCN, "so khcn")
+    args = ["digest", "--send", "--today", "2025-12-10", "--days", "30", "--state", str(state)]
+    result = CliRunner().invoke(main, [*args, "--index-dir", str(kb.path.parent)])
+    assert result.exit_code == 1
+    assert "zalo_oa oa-user-9: LỖI chưa cấu hình Zalo OA" in result.output
+    assert "Đã gửi 0/1 bản tin." in result.output

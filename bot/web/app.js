@@ -133,7 +133,7 @@ async function sendFeedback(rating) {
   if (!current) return;
   const body = {
     question: current.question || $("question").value.trim(),
-    answer: current.answer || "",
+    answer: (current.answer || "").slice(0, 1500), // enough to recognise it; bodies stay small
     intent: current.intent || "",
     rating,
     comment: $("fb-comment").value.trim(),
