@@ -202,3 +202,22 @@ def test_digest_send_reports_a_chat_it_cannot_reach(
     assert result.exit_code == 1
     assert "zalo_oa oa-user-9: LỖI chưa cấu hình Zalo OA" in result.output
     assert "Đã gửi 0/1 bản tin." in result.output
+
+
+def test_han_overdue_lists_every_row_that_ended_before_today(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.channels.listing import due_tasks_text
+
+    monkeypatch.setenv("PLANBOT_TODAY", "2025-07-01")
+
+    class Holder:
+        pass
+
+    holder = Holder()
+    holder.kb = kb  # type: ignore[attr-defined]
+    text = due_tasks_text(holder, "quá hạn Sở Nội vụ")
+    overdue = [
+        v for v in select(kb, build_query(kb, agency="Sở Nội vụ", due="quá hạn")) if v.record.due_by
+    ]
+    assert overdue and f"({len(overdue)}):" in text

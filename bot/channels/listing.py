@@ -79,7 +79,7 @@ def due_tasks_text(assistant: Any, text: str) -> str:
     period, period_text, agency = split_period(text)
     if period is None or period.due_by is None:
         return f"Không hiểu kỳ hạn “{text}”.\n{DUE_USAGE}"
-    start = (period.due_from or period.due_by).isoformat()
+    start = period.due_from.isoformat() if period.due_from else ""  # "quá hạn": no lower bound
     end = period.due_by.isoformat()
     views = [
         v
