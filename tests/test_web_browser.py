@@ -245,3 +245,22 @@ def test_task_browser_filter_open_row_export(
     assert got[0][0] == "Kế hoạch" and got[0][-1] == "Mã"
     assert [r[-1] for r in got[1:]] == [i["id"] for i in expected["items"]]
     assert page.console_errors == []
+
+
+def test_not_found_suggestions_are_clickable(page: Any, public_server: Server) -> None:
+    question = "Kế hoạch 999 giao ai chủ trì?"
+    with public_server.client() as client:
+        expected = client.post("/web/ask", json={"question": question}).json()
+    assert expected["intent"] == "not_found" and expected["suggestions"]
+    page.goto(public_server.base_url + "/")
+    page.wait_for_selector("body[data-ready='1']")
+    page.fill("#question", question)
+    page.press("#question", "Enter")
+    page.wait_for_selector("#suggestions-box:not([hidden])", timeout=60_000)
+    chips = page.locator("#suggestions button")
+    assert [chips.nth(i).inner_text() for i in range(chips.count())] == expected["suggestions"]
+    with page.expect_response(lambda r: r.url.endswith("/web/ask")) as asked:
+        chips.nth(0).click()  # fills the question and asks it
+    assert asked.value.request.post_data_json == {"question": expected["suggestions"][0]}
+    assert page.input_value("#question") == expected["suggestions"][0]
+    assert page.console_errors == []
