@@ -210,3 +210,71 @@ def test_zalo_bot_subscribe_and_export_fallback(
         )
         (ended,) = h.ask(zalo_bot_event("/huytheodoi Sở Nội vụ", user_id="zu-digest"))
         assert "Đã thôi theo dõi: Sở Nội vụ" in ended.params["text"]
+
+
+def test_zalo_oa_user_subscribes_and_gets_digest_with_tiep(
+    chat_servers: ChatServers, provider: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    from contextlib import contextmanager
+
+    import httpx
+    from chat_support import FakeZaloOA, oa_event, oa_sign, wait_for
+
+    from bot.channels.config import ZaloOAConfig
+    from bot.channels.zalo_oa import SIGNATURE_HEADER
+
+    app_id, oa_secret, access = "4300000000000000555", "oa-secret-digest", "access-digest"
+    serving = contextmanager(serve_fake)
+    with serving(FakeZaloOA(access, "refresh-digest", app_id, "app-secret")) as fake:
+        oa = ZaloOAConfig(app_id=app_id, oa_secret=oa_secret, access_token=access, api_url=fake.url)
+        url, _assistant, _log = chat_servers.start(
+            provider.get(), ChatConfig(zalo_oa=oa), AllowAll()
+        )
+
+        def say(text: str) -> str:
+            event = oa_event(text, app_id, user_id="oa-digest-user")
+            body = json.dumps(event, ensure_ascii=False).encode()
+            signature = oa_sign(app_id, body, event["timestamp"], oa_secret)
+            before = len(fake.sent())
+            headers = {SIGNATURE_HEADER: signature, "Content-Type": "application/json"}
+            assert (
+                httpx.post(f"{url}/zalo/oa/webhook", content=body, headers=headers).status_code
+                == 200
+            )
+            return wait_for(lambda: len(fake.sent()) > before and fake.sent())[-1].params[
+                "message"
+            ]["text"]
+
+        assert "Đã đăng ký theo dõi Sở Nội vụ" in say("/theodoi so noi vu")
+        for name, value in {
+            "PLANBOT_ZALO_APP_ID": app_id,
+            "PLANBOT_ZALO_OA_SECRET": oa_secret,
+            "PLANBOT_ZALO_ACCESS_TOKEN": access,
+            "PLANBOT_ZALO_API_URL": fake.url,
+        }.items():
+            monkeypatch.setenv(name, value)
+        before = len(fake.sent())
+        result = CliRunner().invoke(
+            main,
+            [
+                "digest",
+                "--send",
+                "--today",
+                TODAY,
+                "--days",
+                "30",
+                "--index-dir",
+                str(provider.index_dir),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        mine = [
+            c for c in fake.sent()[before:] if c.params["recipient"]["user_id"] == "oa-digest-user"
+        ]
+        assert len(mine) == 1
+        first = mine[0].params["message"]["text"]
+        assert "Bản tin thời hạn nhiệm vụ — Sở Nội vụ" in first and len(first) <= 2000
+        total = int(re.search(r"\(trang 1/(\d+)\) Gõ /tiep", first).group(1))
+        assert f"(trang 2/{total})" in say("/tiep")  # the server continues the CLI's digest
+        assert "Đã thôi theo dõi" in say("/huytheodoi")  # leave the shared state file clean
