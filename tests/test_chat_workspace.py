@@ -48,6 +48,12 @@ class ZaloHarness(SecretWebhookHarness):
     path, header, secret = "/zalo/bot/webhook", ZALO_SECRET_HEADER, SECRET
 
 
+@pytest.fixture(autouse=True)
+def own_state_file(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own subscriptions/pages file (server and `planbot digest` read the env)."""
+    monkeypatch.setenv("PLANBOT_CHAT_STATE_PATH", str(tmp_path / "chat_state.sqlite"))
+
+
 @pytest.fixture(scope="module")
 def provider() -> Any:
     return real_provider()
