@@ -5,11 +5,10 @@ No `from __future__ import annotations`: FastAPI must see the per-app request mo
 
 import logging
 import time
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
 from fastapi import Path as PathParam
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
@@ -21,16 +20,27 @@ from bot.answer_cache import AnswerCache, BuildCache
 from bot.api_auth import ApiKeyMiddleware, KeyChecker
 from bot.api_docs import install_docs
 from bot.api_errors import ApiError, ErrorBody, error_response, install_error_handlers
-from bot.api_kb import DocumentOut, RecordPage, documents_out, find_record, record_page
+from bot.api_kb import DocumentOut, RecordPage, documents_out, find_record
 from bot.api_middleware import (
     SECURITY_HEADERS,
     AccessLogMiddleware,
     BodyLimitMiddleware,
     SecurityHeadersMiddleware,
 )
+from bot.api_workspace import (
+    EXPORT_RESPONSES,
+    USER_HEADER,
+    Format,
+    end_user,
+    filters_of,
+    task_list,
+    workspace_router,
+)
+from bot.channels.zalo_oauth import verification_file
 from bot.provider import AssistantProvider
 from bot.querylog import QueryLog
 from bot.ratelimit import RateLimiter
+from bot.record_types import RecordFact
 from bot.redact import register_secrets
 from bot.schemas import NOT_FOUND_TEXT, Answer
 from bot.settings import Settings
@@ -190,6 +200,26 @@ def create_app(
     app.include_router(_probe_router(ctx))
     app.include_router(_v1_router(ctx))
     app.include_router(_web_router(ctx))
+    app.include_router(
+        workspace_router(
+            ctx,
+            "/v1",
+            "http",
+            lambda r: r.state.client_label,
+            dependencies=[Depends(_authorize)],
+            responses=ERROR_RESPONSES,
+        )
+    )
+    if settings.public_web:
+        app.include_router(
+            workspace_router(
+                ctx,
+                "/web",
+                "web",
+                lambda r: _web_guard(ctx, r),
+                responses={k: v for k, v in ERROR_RESPONSES.items() if k != 401},
+            )
+        )
     body_limits = include_channel_routers(app, ctx)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
@@ -208,7 +238,7 @@ def create_app(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
-            allow_headers=[API_KEY_HEADER, "Content-Type"],
+            allow_headers=[API_KEY_HEADER, USER_HEADER, "Content-Type"],
             max_age=600,
         )
     app.add_middleware(SecurityHeadersMiddleware)
@@ -257,46 +287,80 @@ def _probe_router(ctx: ApiContext) -> APIRouter:
     return router
 
 
-def _v1_router(ctx: ApiContext) -> APIRouter:
-    async def authorize(
-        request: Request, api_key: Annotated[str | None, Depends(api_key_scheme)]
-    ) -> str:
-        """Declares the key in OpenAPI; `ApiKeyMiddleware` has already checked it."""
-        label = getattr(request.state, "client_label", None)
-        if label is None:
-            raise ApiError(401, headers={"WWW-Authenticate": API_KEY_HEADER})
-        return label
+async def _authorize(
+    request: Request, api_key: Annotated[str | None, Depends(api_key_scheme)]
+) -> str:
+    """Declares the key in OpenAPI; `ApiKeyMiddleware` has already checked it."""
+    label = getattr(request.state, "client_label", None)
+    if label is None:
+        raise ApiError(401, headers={"WWW-Authenticate": API_KEY_HEADER})
+    return label
 
-    router = APIRouter(prefix="/v1", dependencies=[Depends(authorize)], responses=ERROR_RESPONSES)
+
+def _web_guard(ctx: ApiContext, request: Request) -> str:
+    """Public web calls: rate limited per IP; returns the caller's bucket."""
+    user = "ip:" + _client_ip(request)
+    request.state.client_label = "web"
+    ctx.rate_check(user)
+    return user
+
+
+def _v1_router(ctx: ApiContext) -> APIRouter:
+    router = APIRouter(prefix="/v1", dependencies=[Depends(_authorize)], responses=ERROR_RESPONSES)
     AskRequest = ask_request_model(ctx.settings.max_question_chars)
 
     @router.post("/ask", response_model=Answer, tags=["ask"], summary="Hỏi một câu")
-    def ask(body: AskRequest, request: Request) -> Answer:  # type: ignore[valid-type]
-        return ctx.answer(request, body.question, "http", request.state.client_label)
+    def ask(
+        body: AskRequest,  # type: ignore[valid-type]
+        request: Request,
+        user: Annotated[
+            str | None,
+            Header(
+                alias=USER_HEADER, max_length=64, description="người dùng cuối của cổng (tùy chọn)"
+            ),
+        ] = None,
+    ) -> Answer:
+        who = request.state.client_label
+        if end_user(request):
+            who = f"{who}:{end_user(request)}"
+        return ctx.answer(request, body.question, "http", who)
 
-    @router.get("/tasks", response_model=RecordPage, tags=["records"], summary="Lọc nhiệm vụ")
+    @router.get(
+        "/tasks",
+        response_model=RecordPage,
+        tags=["records"],
+        summary="Lọc nhiệm vụ (JSON, hoặc tệp Excel/CSV với format=xlsx|csv)",
+        responses=EXPORT_RESPONSES,
+    )
     def tasks(
         agency: Text = None,
         lead: Text = None,
         coordinating: Text = None,
-        due: Annotated[str | None, Query(max_length=100, description="vd. 'quý IV/2025'")] = None,
-        before: Annotated[date | None, Query(description="hạn trước/bằng ngày (ISO)")] = None,
+        due: Annotated[
+            str | None,
+            Query(max_length=100, description="vd. 'quý IV/2025', 'quá hạn', '30 ngày tới'"),
+        ] = None,
+        before: Annotated[
+            str | None,
+            Query(max_length=40, description="hạn trước/bằng ngày (2025-06-30, 30/6/2025)"),
+        ] = None,
         document: Text = None,
         kind: Literal["task", "model", "indicator"] | None = None,
         q: Text = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-    ) -> RecordPage:
-        return _records(ctx, locals_filter(locals()), limit, offset)
+        format: Annotated[Format, Query(description="json | xlsx | csv")] = "json",
+    ) -> Any:
+        return task_list(ctx, filters_of(locals()), limit, offset, format)
 
     @router.get(
         "/tasks/{record_id:path}",
-        response_model=dict[str, Any],
+        response_model=RecordFact,
         tags=["records"],
         summary="Một nhiệm vụ theo id (URL-encoded, vd. 003%3AI.4%202)",
         responses={404: {"model": ErrorBody}},
     )
-    def task(record_id: Annotated[str, PathParam(max_length=300)]) -> dict[str, Any]:
+    def task(record_id: Annotated[str, PathParam(max_length=300)]) -> Any:
         kb = ctx.assistant().kb
         found, candidates = find_record(kb, record_id)
         if found is None:
@@ -313,9 +377,9 @@ def _v1_router(ctx: ApiContext) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     ) -> RecordPage:
-        values = locals_filter(locals())
+        values = filters_of(locals())
         values["kind"] = "indicator"
-        return _records(ctx, values, limit, offset)
+        return task_list(ctx, values, limit, offset, "json")  # type: ignore[return-value]
 
     @router.get(
         "/documents", response_model=list[DocumentOut], tags=["records"], summary="Các kế hoạch"
@@ -326,36 +390,23 @@ def _v1_router(ctx: ApiContext) -> APIRouter:
     return router
 
 
-def locals_filter(values: dict[str, Any]) -> dict[str, Any]:
-    """Query parameters → RecordFilter keyword arguments (q → text)."""
-    keys = ("agency", "lead", "coordinating", "due", "before", "document", "kind")
-    out = {k: values[k] for k in keys if values.get(k) is not None}
-    if values.get("q") is not None:
-        out["text"] = values["q"]
-    return out
-
-
-def _records(ctx: ApiContext, filters: dict[str, Any], limit: int, offset: int) -> RecordPage:
-    """One page of records, cached per index build (the KB is read-only between builds)."""
-    from retrieval.kb import RecordFilter
-
-    loaded = ctx.provider.get_loaded()
-    if loaded is None:
-        raise ApiError(503, headers={"Retry-After": "5"})
-    key = (loaded.signature, tuple(sorted((k, str(v)) for k, v in filters.items())), limit, offset)
-    page = ctx.pages.get(key)
-    if page is None:
-        page = record_page(loaded.assistant.kb, RecordFilter(**filters), limit, offset)
-        ctx.pages.put(key, page)
-    return page
-
-
 def _web_router(ctx: ApiContext) -> APIRouter:
     router = APIRouter()
 
     @router.get("/", include_in_schema=False)
     async def index() -> FileResponse:
         return FileResponse(WEB_DIR / "index.html", headers=SECURITY_HEADERS)
+
+    verify = verification_file()
+    if verify is not None:  # Zalo domain verification: the file Zalo gave, at the site root
+
+        @router.get(f"/{verify.name}", include_in_schema=False)
+        async def zalo_verification() -> FileResponse:
+            return FileResponse(verify, media_type="text/html", headers=SECURITY_HEADERS)
+
+    @router.get("/tasks", include_in_schema=False)
+    async def tasks_page() -> FileResponse:
+        return FileResponse(WEB_DIR / "tasks.html", headers=SECURITY_HEADERS)
 
     @router.get("/web/config", response_model=WebConfig, tags=["web"], summary="Cấu hình trang")
     async def web_config() -> WebConfig:

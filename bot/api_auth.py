@@ -69,10 +69,12 @@ class ApiKeyMiddleware:
             await self.app(scope, receive, send)
             return
         presented = None
+        end_user = ""
         for name, value in scope.get("headers", []):
             if name == b"x-api-key":
                 presented = value.decode("latin-1")
-                break
+            elif name == b"x-planbot-user":
+                end_user = value.decode("latin-1")[:64]
         label = self.checker.match(presented)
         if label is None:
             client = scope.get("client")
@@ -86,7 +88,8 @@ class ApiKeyMiddleware:
             await response(scope, receive, send)
             return
         scope.setdefault("state", {})["client_label"] = label
-        decision = self.limiter.acquire(label)
+        # A portal names its end user (X-Planbot-User): each official gets their own bucket.
+        decision = self.limiter.acquire(f"{label}|user:{end_user}" if end_user else label)
         if not decision.allowed:
             response = error_response(429, headers={"Retry-After": decision.retry_after_header})
             await response(scope, receive, send)

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from bot.record_types import RecordFact
+
 
 class RecordPage(BaseModel):
     """One page of records as in `planbot tasks --json`, with the total before paging."""
@@ -13,7 +15,7 @@ class RecordPage(BaseModel):
     total: int = Field(description="number of matching records")
     limit: int
     offset: int
-    items: list[dict[str, Any]]
+    items: list[RecordFact]
 
 
 class DocumentOut(BaseModel):

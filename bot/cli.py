@@ -5,26 +5,21 @@ Other commands register with one line each: `main.add_command(ask)`.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shutil
+import sys
 import textwrap
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
-from retrieval.deadlines import DueRange, parse_period
 from retrieval.kb import (
     KnowledgeBase,
     KnowledgeBaseMissing,
-    RecordFilter,
     RecordView,
     clause_location,
-    parse_before,
     record_json,
 )
 from retrieval.models import Clause
@@ -35,30 +30,6 @@ CORPUS_ENV = "PLANBOT_CORPUS_DIR"
 DEFAULT_INDEX_DIR = "indexes"
 DEFAULT_CORPUS_DIR = "corpus"
 KINDS = ("task", "model", "indicator")
-CSV_FIELDS = (
-    "id",
-    "kind",
-    "document",
-    "document_number",
-    "row",
-    "section",
-    "content",
-    "leader",
-    "lead",
-    "coordinating",
-    "deadline",
-    "deadline_inherited",
-    "due_from",
-    "due_by",
-    "product",
-    "note",
-    "target",
-    "lead_current",
-    "coordinating_current",
-    "inherited",
-    "location",
-    "quote",
-)
 LIST_SEPARATOR = "; "
 KIND_LABELS = {"task": "nhiệm vụ", "model": "mô hình", "indicator": "chỉ tiêu"}
 COUNT_LABELS = {
@@ -184,26 +155,6 @@ def index_command(
 
 
 # -- tasks ---------------------------------------------------------------------------------------
-def parse_due_option(value: str | None) -> DueRange | None:
-    """`2025Q4`, `Q4/2025`, `2025`, `quý IV năm 2025` → DueRange; BadParameter otherwise."""
-    if value is None:
-        return None
-    due = parse_period(value)
-    if due is None:
-        raise click.BadParameter(f"không hiểu khoảng thời gian “{value}” (ví dụ: 2025Q4, Q4/2025)")
-    return due
-
-
-def parse_before_option(value: str | None) -> date | None:
-    """`2025-06-30`, `30/6/2025` or a period (its last day) → date; BadParameter otherwise."""
-    if value is None:
-        return None
-    found = parse_before(value)
-    if found is None:
-        raise click.BadParameter(f"không hiểu ngày “{value}” (ví dụ: 2025-06-30, 30/6/2025)")
-    return found
-
-
 def names_with_current(printed: Sequence[str], current: Sequence[str]) -> str:
     """'Sở TT&TT (nay: Sở Khoa học và Công nghệ); …' for display."""
     out = []
@@ -267,32 +218,6 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: i
     return "\n".join(lines)
 
 
-def csv_row(item: dict[str, Any]) -> dict[str, str]:
-    """One record JSON flattened for CSV (lists joined with '; ', booleans as true/false)."""
-    out: dict[str, str] = {}
-    for key in CSV_FIELDS:
-        if key in ("location", "quote"):
-            value: Any = item["citation"][key]
-        else:
-            value = item[key]
-        if isinstance(value, list):
-            value = LIST_SEPARATOR.join(value)
-        elif isinstance(value, bool):
-            value = "true" if value else "false"
-        out[key] = "" if value is None else str(value)
-    return out
-
-
-def to_csv(items: Sequence[dict[str, Any]]) -> str:
-    """Records as CSV text with a header row."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(CSV_FIELDS), lineterminator="\n")
-    writer.writeheader()
-    for item in items:
-        writer.writerow(csv_row(item))
-    return buffer.getvalue()
-
-
 @click.command("tasks")
 @index_dir_option
 @click.option("--lead", help="Cơ quan chủ trì / đầu mối (chấp nhận viết tắt, không dấu).")
@@ -305,8 +230,16 @@ def to_csv(items: Sequence[dict[str, Any]]) -> str:
 @click.option("--text", help="Tìm theo nội dung (có dấu hoặc không dấu).")
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="Số dòng tối đa.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Bỏ qua n dòng đầu.")
-@click.option("--json", "as_json", is_flag=True, help="In một mảng JSON các bản ghi.")
-@click.option("--csv", "as_csv", is_flag=True, help="In CSV.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="In một mảng JSON các bản ghi (khóa tiếng Anh)."
+)
+@click.option("--csv", "as_csv", is_flag=True, help="In CSV (UTF-8 có BOM, tiêu đề tiếng Việt).")
+@click.option(
+    "--xlsx",
+    "xlsx_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Ghi tệp Excel (.xlsx) với tiêu đề tiếng Việt.",
+)
 def tasks_command(
     index_dir: Path,
     lead: str | None,
@@ -321,35 +254,44 @@ def tasks_command(
     offset: int,
     as_json: bool,
     as_csv: bool,
+    xlsx_file: Path | None,
 ) -> None:
     """Liệt kê nhiệm vụ / mô hình / chỉ tiêu theo cơ quan, thời hạn, tài liệu, nội dung."""
-    if as_json and as_csv:
-        raise click.UsageError("chỉ chọn một trong --json hoặc --csv")
-    due_range = parse_due_option(due)
-    before_date = parse_before_option(before)
+    from bot.exports import export_items, to_csv
+    from bot.filters import FilterError, build_query, select
+
+    if sum((as_json, as_csv, xlsx_file is not None)) > 1:
+        raise click.UsageError("chỉ chọn một trong --json, --csv hoặc --xlsx")
     kb = open_kb(index_dir)
-    if document and kb.document(document) is None:
-        known = ", ".join(f"{d.id} ({d.number or d.short_name})" for d in kb.documents())
-        fail(f"Không tìm thấy tài liệu “{document}”. Các tài liệu hiện có: {known}", 2)
-    f = RecordFilter(
-        lead=lead,
-        coordinating=coordinating,
-        agency=agency,
-        due=due_range,
-        before=before_date,
-        document=document,
-        kind=kind,
-        text=text,
-        limit=limit,
-        offset=offset,
-    )
-    views = kb.records(f)
+    try:
+        query = build_query(
+            kb,
+            lead=lead,
+            coordinating=coordinating,
+            agency=agency,
+            due=due,
+            before=before,
+            document=document,
+            kind=kind,
+            text=text,
+        )
+    except FilterError as exc:
+        fail(f"Lỗi --{exc.field}: {exc.message}", 2)
+    views = select(kb, query)[offset:]
+    views = views if limit is None else views[:limit]
     if as_json:
         items = [record_json(v) for v in views]
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
     if as_csv:
-        click.echo(to_csv([record_json(v) for v in views]), nl=False)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(to_csv([record_json(v) for v in views]))
+        sys.stdout.buffer.flush()
+        return
+    if xlsx_file is not None:
+        exported = export_items([record_json(v) for v in views], "xlsx", query.describe())
+        xlsx_file.write_bytes(exported.data)
+        click.echo(f"Đã ghi {len(views)} dòng vào {xlsx_file}")
         return
     if not views:
         click.echo("Không tìm thấy dòng nào phù hợp.")
@@ -450,3 +392,11 @@ from bot.cli_ask import ask_command, eval_command  # noqa: E402
 
 main.add_command(ask_command)
 main.add_command(eval_command)
+
+from bot.cli_workspace import digest_command, feedback_command  # noqa: E402
+
+main.add_command(digest_command)
+main.add_command(feedback_command)
+from bot.cli_workspace import zalo_oa  # noqa: E402
+
+main.add_command(zalo_oa)

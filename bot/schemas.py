@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
+
+from bot.record_types import RecordFact
 
 Intent = Literal["owner_deadline", "indicator", "list", "guidance", "not_found"]
+
+SINGLE_FACT_INTENTS = ("owner_deadline", "indicator")
 
 NOT_FOUND_TEXT = "Không tìm thấy thông tin này trong các kế hoạch hiện có."
 
@@ -28,9 +32,18 @@ class Answer(BaseModel):
     question: str = ""
     intent: Intent
     answer: str
-    facts: list[dict[str, Any]] = Field(
-        default_factory=list
-    )  # records as in `planbot tasks --json`
+    facts: list[RecordFact] = Field(
+        default_factory=list,
+        description="records as in `planbot tasks --json`; `primary` marks the one that answers",
+    )
     citations: list[Citation] = Field(default_factory=list)
     confidence: float = 0.0
     suggestions: list[str] = Field(default_factory=list)  # closest items when not found
+
+    @model_validator(mode="after")
+    def _mark_primary(self) -> Answer:
+        """`primary`: the first fact answers a single-fact question; list items are peers."""
+        single = self.intent in SINGLE_FACT_INTENTS
+        for n, fact in enumerate(self.facts):
+            fact.setdefault("primary", single and n == 0)
+        return self

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# System packages planbot's tests need: Debian's Chromium for the web-page browser test.
-# Idempotent: does nothing when /usr/bin/chromium is already there. Needs root (or sudo).
+# System packages planbot's tests need: Debian's Chromium for the web-page browser test, and
+# an emoji font so the 👍/👎 buttons render in its screenshots.
+# Idempotent: does nothing when both are already there. Needs root (or sudo).
 set -euo pipefail
 
-if [ -x /usr/bin/chromium ]; then
+EMOJI_FONT=/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
+if [ -x /usr/bin/chromium ] && [ -f "$EMOJI_FONT" ]; then
   echo "[system-deps] chromium đã có: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"
   exit 0
 fi
@@ -23,7 +25,7 @@ if [ "$(id -u)" -ne 0 ]; then
   fi
 fi
 
-echo "[system-deps] cài chromium (apt)"
+echo "[system-deps] cài chromium, fonts-noto-color-emoji (apt)"
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-noto-color-emoji
 /usr/bin/chromium --version

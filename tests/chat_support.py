@@ -215,6 +215,8 @@ class FakeTelegram:
     async def _params(self, request: Request) -> dict[str, Any]:
         if request.headers.get("content-type", "").startswith("application/json"):
             return dict(await request.json())
+        if request.headers.get("content-type", "").startswith("multipart/form-data"):
+            return multipart_params(request.headers["content-type"], await request.body())
         form = await read_form(request)
         params: dict[str, Any] = {}
         for key, value in form.items():
@@ -264,6 +266,21 @@ class FakeTelegram:
                 "from": BOT_USER,
                 "text": params.get("text", ""),
             }
+        if method == "sendDocument":
+            document = params.get("document")
+            name = params.get("document_filename", "file")
+            return {
+                "message_id": 900 + len(self.recorder.calls("sendDocument")),
+                "date": int(time.time()),
+                "chat": {"id": params.get("chat_id"), "type": "private"},
+                "from": BOT_USER,
+                "document": {
+                    "file_id": "doc-1",
+                    "file_unique_id": "doc-u1",
+                    "file_name": name,
+                    "file_size": len(document) if isinstance(document, bytes) else 0,
+                },
+            }
         if method == "getUpdates":
             with self._lock:
                 offset = int(params.get("offset") or 0)
@@ -279,6 +296,31 @@ class FakeTelegram:
             for c in self.recorder.calls("sendMessage")
             if chat_id is None or c.params.get("chat_id") == chat_id
         ]
+
+
+def multipart_params(content_type: str, body: bytes) -> dict[str, Any]:
+    """A multipart/form-data body (PTB uploads) as params: files as bytes plus `<name>_filename`."""
+    from email.parser import BytesParser
+    from email.policy import default
+
+    message = BytesParser(policy=default).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    params: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename:
+            params[str(name)] = payload
+            params[f"{name}_filename"] = filename
+            continue
+        value = payload.decode("utf-8")
+        try:
+            params[str(name)] = json.loads(value) if name in {"chat_id", "reply_markup"} else value
+        except ValueError:
+            params[str(name)] = value
+    return params
 
 
 _update_ids = iter(range(1000, 10_000_000))

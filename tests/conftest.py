@@ -33,6 +33,9 @@ def pytest_configure(config: pytest.Config) -> None:
     so only the first build embeds the corpus."""
     if "PLANBOT_EMBED_CACHE_DIR" not in os.environ:
         os.environ["PLANBOT_EMBED_CACHE_DIR"] = tempfile.mkdtemp(prefix="planbot-embed-cache-")
+    if "PLANBOT_CHAT_STATE_PATH" not in os.environ:  # chat subscriptions/pages: never the repo's
+        state_dir = tempfile.mkdtemp(prefix="planbot-chat-state-")
+        os.environ["PLANBOT_CHAT_STATE_PATH"] = os.path.join(state_dir, "chat_state.sqlite")
 
 
 CORPUS_DIR = REPO / "corpus"

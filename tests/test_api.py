@@ -274,7 +274,7 @@ def test_openapi_fuzz_no_server_errors(
 
     @given(case=schema.as_strategy(generation_mode=mode))
     @settings(
-        max_examples=60,
+        max_examples=100,  # more operations since the workspace endpoints (issue 11)
         deadline=None,
         suppress_health_check=list(HealthCheck),
         derandomize=True,

@@ -235,7 +235,7 @@ def test_malformed_or_invalid_json_is_422_with_message(
 
 
 def test_bad_query_parameters_are_422_not_500(authed: httpx.Client) -> None:
-    for params in ({"before": "31/12/2025"}, {"limit": "0"}, {"offset": "-1"}, {"kind": "x"}):
+    for params in ({"before": "31/13/2025"}, {"limit": "0"}, {"offset": "-1"}, {"kind": "x"}):
         r = authed.get("/v1/tasks", params=params)
         assert_error_body(r, 422, "invalid_request")
 

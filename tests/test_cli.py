@@ -105,17 +105,22 @@ def test_json_lists_every_record(index_dir: Path, corpus_dir: Path) -> None:
     assert len({i["id"] for i in items}) == len(items)
 
 
-def test_csv_parses_back(index_dir: Path) -> None:
-    code, out, _ = run("tasks", "--index-dir", str(index_dir), "--csv", "--document", "402")
-    assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out)))
+def test_csv_has_bom_vietnamese_headers_and_parses_back(index_dir: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["tasks", "--index-dir", str(index_dir), "--csv", "--document", "402"]
+    )
+    assert result.exit_code == 0
+    raw = result.stdout_bytes
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel on Windows reads Vietnamese
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     items = tasks_json(index_dir, "--document", "402")
-    assert [r["id"] for r in rows] == [i["id"] for i in items]
+    assert [r["Mã"] for r in rows] == [i["id"] for i in items]
     for row, item in zip(rows, items, strict=True):
-        assert row["lead"].split("; ") == item["lead"] or (row["lead"] == "" and not item["lead"])
-        assert row["content"] == item["content"]
-        assert row["location"] == item["citation"]["location"]
-        assert row["inherited"] == "false"
+        assert row["Nhiệm vụ"].lstrip("'") == item["content"]
+        assert row["Dòng"] == item["citation"]["location"]
+        assert row["Kế hoạch"] == item["citation"]["title"]
+        for name in item["lead"]:
+            assert name in row["Chủ trì"]
 
 
 def test_table_output_is_readable(index_dir: Path) -> None:
@@ -148,7 +153,7 @@ def test_bad_options_are_explained(index_dir: Path) -> None:
     code, out, err = run("tasks", "--index-dir", str(index_dir), "--due", "khi nào đó")
     assert code == 2 and "2025Q4" in err
     code, _, err = run("tasks", "--index-dir", str(index_dir), "--document", "999")
-    assert code == 2 and "Không tìm thấy tài liệu" in err
+    assert code == 2 and "Không tìm thấy kế hoạch" in err
     code, _, err = run("tasks", "--index-dir", str(index_dir / "nowhere"))
     assert code == 1 and "planbot index" in err
 

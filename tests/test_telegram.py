@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -27,7 +28,6 @@ from chat_support import (
     serve_fake,
     tg_callback,
     tg_message,
-    wait_for,
 )
 from click.testing import CliRunner
 
@@ -126,20 +126,32 @@ def test_unknown_source_key_gets_polite_alert(start_app: Any) -> None:
     assert h.fake.recorder.calls("sendMessage") == []
 
 
-def test_long_answer_split_under_limit_never_mid_word(start_app: Any) -> None:
+def test_long_answer_paged_with_more_button_and_tiep(start_app: Any) -> None:
     words = [f"từ{i}&<x>" for i in range(1500)]
-    long_text = " ".join(words)
-    h = start_app(CannedAssistant(lambda q: canned_answer(q, long_text)))
-    assert h.post(tg_message("Liệt kê tất cả")).status_code == 200
-    # the "Xem nguồn" button rides on the last part, so it marks the end of the reply
-    wait_for(lambda: any(c.params.get("reply_markup") for c in h.fake.recorder.calls()))
-    texts = h.fake.sent_texts()
-    assert len(texts) >= 3
-    assert all(len(t) <= 4096 for t in texts)
-    got = " ".join(texts).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").split()
+    h = start_app(CannedAssistant(lambda q: canned_answer(q, " ".join(words))))
+    (first,) = h.ask(tg_message("Liệt kê tất cả"))  # one message, not a dozen
+    buttons = first.params["reply_markup"]["inline_keyboard"][0]
+    assert [b["text"] for b in buttons] == ["Xem nguồn", "Xem tiếp"]
+    pages = [first.params["text"]]
+    total = int(re.search(r"\(trang 1/(\d+)\)", pages[0]).group(1))
+    assert total >= 3
+    more = buttons[1]["callback_data"]
+    for number in range(2, total + 1):
+        if number == total:  # the last page by command instead of the button
+            (page,) = h.ask(tg_message("/tiep"))
+        else:
+            before = len(h.fake.recorder.calls("sendMessage"))
+            assert h.post(tg_callback(more)).status_code == 200
+            (page,) = h.fake.recorder.wait("sendMessage", before + 1)[before:]
+        assert f"(trang {number}/{total})" in page.params["text"]
+        pages.append(page.params["text"])
+    assert page.params.get("reply_markup") is None  # no "Xem tiếp" on the last page
+    assert all(len(t) <= 4096 for t in pages)
+    body = [re.sub(r"\n\n\(trang \d+/\d+\).*$", "", t, flags=re.S) for t in pages]
+    got = " ".join(body).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").split()
     assert got == words
-    markups = [c.params.get("reply_markup") for c in h.fake.recorder.calls("sendMessage")]
-    assert markups[-1] is not None and all(m is None for m in markups[:-1])
+    (done,) = h.ask(tg_message("/tiep"))
+    assert "Không còn trang" in done.params["text"]
 
 
 def test_429_is_retried_and_app_keeps_working(start_app: Any, fake_tg: FakeTelegram) -> None:

@@ -83,7 +83,8 @@ def assert_page_shows(page: Any, expected: dict[str, Any]) -> None:
     quotes = page.locator("#citations blockquote")
     assert quotes.count() == len(expected["citations"])
     for i, citation in enumerate(expected["citations"][:3]):
-        assert quotes.nth(i).inner_text().strip() == citation["quote"].strip()
+        # collapsed under "Trích dẫn (n)": present in the page, shown on demand
+        assert quotes.nth(i).text_content().strip() == citation["quote"].strip()
 
 
 def test_public_page_answers_without_key(page: Any, public_server: Server) -> None:
@@ -119,3 +120,147 @@ def test_keyed_page_asks_for_key_and_sends_it(page: Any, strict_server: Server) 
     page.screenshot(path=str(ARTIFACTS / "web_keyed.png"), full_page=True)
     errors = [e for e in page.console_errors if "401" not in e]  # the wrong-key attempt
     assert errors == []
+
+
+# -- the officials' workspace: ask page and task browser at desktop and phone sizes ------------
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+LIST_QUESTION_AGENCY = "Sở Khoa học và Công nghệ"
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def sized_page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
+    context = browser.new_context(
+        locale="vi-VN", viewport=VIEWPORTS[request.param], accept_downloads=True
+    )
+    page = context.new_page()
+    page.size_name = request.param
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    yield page
+    context.close()
+
+
+def test_ask_page_enter_list_citation_feedback(sized_page: Any, public_server: Server) -> None:
+    from bot.feedback import FeedbackStore, feedback_path
+
+    page = sized_page
+    page.goto(public_server.base_url + "/")
+    page.wait_for_selector("#intro:not([hidden])")
+    plans = page.inner_text("#plans")
+    assert "402/KH-UBND" in plans and ".txt" not in plans  # plans by number/title, not file
+    examples = page.locator("#examples button")
+    assert examples.count() >= 2
+    list_question = next(
+        examples.nth(i).inner_text()
+        for i in range(examples.count())
+        if examples.nth(i).inner_text().startswith("Những nhiệm vụ nào")
+    )
+    with public_server.client() as client:
+        expected = client.post("/web/ask", json={"question": list_question}).json()
+    assert expected["intent"] == "list" and len(expected["facts"]) > 3
+
+    page.fill("#question", "dòng một")
+    page.press("#question", "Shift+Enter")  # a new line, not a question
+    assert page.input_value("#question") == "dòng một\n" and page.is_hidden("#result")
+    page.fill("#question", list_question)
+    page.press("#question", "Enter")
+    page.wait_for_selector("#result:not([hidden])", timeout=60_000)
+    # the list is shown once: its heading as text, the rows in the table (cards on a phone)
+    assert page.inner_text("#answer-text").strip() == expected["answer"].split("\n")[0].strip()
+    assert page.locator("#facts tbody tr").count() == len(expected["facts"])
+    assert str(len(expected["facts"])) in page.inner_text("#facts-title")
+    assert page.is_visible("#facts thead") == (page.size_name == "desktop")
+    # citations collapsed below, naming the plan (number) rather than the corpus file
+    assert page.is_hidden("#citations li >> nth=0")
+    page.click("#citations-summary")
+    first = page.locator("#citations li").nth(0)
+    assert first.locator("blockquote").inner_text().strip() == expected["citations"][0]["quote"]
+    assert "402/KH-UBND" in first.locator("strong").inner_text()
+    assert ".txt" not in page.inner_text("#citations")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"web_ask_list_{page.size_name}.png"))
+
+    comment = f"thiếu một dòng ({page.size_name})"
+    page.click("#fb-down")
+    page.fill("#fb-comment", comment)
+    page.click("#fb-send")
+    page.wait_for_selector("#fb-status:has-text('Cảm ơn')")
+    store = FeedbackStore(feedback_path(public_server.querylog))
+    saved = [r for r in store.recent(20) if r.comment == comment]
+    store.close()
+    assert len(saved) == 1 and saved[0].rating == "down" and saved[0].question == list_question
+    assert saved[0].record_ids[:3] == [f["id"] for f in expected["facts"][:3]]
+    page.locator("#feedback").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"web_ask_feedback_{page.size_name}.png"))
+    assert page.console_errors == []
+
+
+def test_task_browser_filter_open_row_export(
+    sized_page: Any, public_server: Server, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    page = sized_page
+    with public_server.client() as client:
+        expected = client.get(
+            "/web/tasks", params={"agency": LIST_QUESTION_AGENCY, "due": "Q4/2025", "limit": 500}
+        ).json()
+    assert expected["total"] > 5 and any(i["inherited"] for i in expected["items"])
+    page.goto(public_server.base_url + "/tasks")
+    page.wait_for_selector("body[data-ready='1']")
+    page.fill("#f-agency", LIST_QUESTION_AGENCY)
+    page.fill("#f-due", "Q4/2025")
+    page.click("#filter-button")
+    page.wait_for_selector(f"#summary:has-text('{expected['total']} dòng')")
+    rows = page.locator("#tasks tbody tr")
+    assert rows.count() == min(expected["total"], 50)
+    assert [rows.nth(i).get_attribute("data-id") for i in range(3)] == [
+        i["id"] for i in expected["items"][:3]
+    ]
+    inherited = sum(1 for i in expected["items"][:50] if i["inherited"])
+    assert page.locator("#tasks tr.inherited").count() == inherited  # predecessors' rows, marked
+    assert page.is_visible("#tasks thead") == (page.size_name == "desktop")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"web_tasks_{page.size_name}.png"))
+
+    target = expected["items"][1]
+    rows.nth(1).click()
+    page.wait_for_selector("#context:not([hidden])")
+    assert page.inner_text("#context-quote").strip() == target["citation"]["quote"].strip()
+    current = page.locator("#context-rows tr.current")
+    assert current.count() == 1 and target["row"] in current.inner_text()
+    assert page.locator("#context-rows tbody tr").count() >= 3  # the rows around it
+    page.screenshot(path=str(ARTIFACTS / f"web_tasks_row_{page.size_name}.png"))
+    page.click("#context-close")
+
+    with page.expect_download() as download_info:
+        page.click("#export-button")
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    assert "Nhiệm vụ" in download.suggested_filename
+    saved = tmp_path / "export.xlsx"
+    download.save_as(saved)
+    sheet = load_workbook(saved).active
+    got = list(sheet.iter_rows(values_only=True))
+    assert got[0][0] == "Kế hoạch" and got[0][-1] == "Mã"
+    assert [r[-1] for r in got[1:]] == [i["id"] for i in expected["items"]]
+    assert page.console_errors == []
+
+
+def test_not_found_suggestions_are_clickable(page: Any, public_server: Server) -> None:
+    question = "Kế hoạch 999 giao ai chủ trì?"
+    with public_server.client() as client:
+        expected = client.post("/web/ask", json={"question": question}).json()
+    assert expected["intent"] == "not_found" and expected["suggestions"]
+    page.goto(public_server.base_url + "/")
+    page.wait_for_selector("body[data-ready='1']")
+    page.fill("#question", question)
+    page.press("#question", "Enter")
+    page.wait_for_selector("#suggestions-box:not([hidden])", timeout=60_000)
+    chips = page.locator("#suggestions button")
+    assert [chips.nth(i).inner_text() for i in range(chips.count())] == expected["suggestions"]
+    with page.expect_response(lambda r: r.url.endswith("/web/ask")) as asked:
+        chips.nth(0).click()  # fills the question and asks it
+    assert asked.value.request.post_data_json == {"question": expected["suggestions"][0]}
+    assert page.input_value("#question") == expected["suggestions"][0]
+    assert page.console_errors == []

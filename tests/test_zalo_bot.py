@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -110,14 +111,18 @@ def test_repeated_event_answered_once(start_app: Any) -> None:
     assert h.assistant.questions == ["Hỏi một lần", "Câu sau"]
 
 
-def test_long_answer_split_under_2000(start_app: Any) -> None:
+def test_long_answer_paged_under_2000_with_tiep(start_app: Any) -> None:
     words = [f"nhiệm_vụ_{i}" for i in range(700)]
     h = start_app(CannedAssistant(lambda q: canned_answer(q, " ".join(words))))
-    assert h.post(zalo_bot_event("dài")).status_code == 200
-    calls = h.fake.recorder.wait("sendMessage", 5)
-    texts = [c.params["text"] for c in calls]
+    (first,) = h.ask(zalo_bot_event("dài"))  # one message; the rest on /tiep
+    texts = [first.params["text"]]
+    total = int(re.search(r"\(trang 1/(\d+)\) Gõ /tiep", texts[0]).group(1))
+    for _ in range(total - 1):
+        (page,) = h.ask(zalo_bot_event("/tiep"))
+        texts.append(page.params["text"])
     assert all(len(t) <= 2000 for t in texts)
-    assert " ".join(texts).split()[: len(words)] == words
+    body = [re.sub(r"\n\n\(trang \d+/\d+\).*$", "", t, flags=re.S) for t in texts]
+    assert " ".join(body).split()[: len(words)] == words
 
 
 def test_allow_list_and_rate_limit(start_app: Any) -> None:

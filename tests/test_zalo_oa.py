@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -178,13 +179,18 @@ def test_receipts_are_ignored(start_app: Any) -> None:
     assert len(h.fake.recorder.calls("message")) == 1
 
 
-def test_long_answer_split(start_app: Any) -> None:
+def test_long_answer_paged_with_tiep(start_app: Any) -> None:
     words = [f"chỉ_tiêu_{i}" for i in range(600)]
     h = start_app(CannedAssistant(lambda q: canned_answer(q, " ".join(words))))
-    sent = h.ask(oa_event("dài", APP_ID), count=4)
-    texts = [c.params["message"]["text"] for c in sent]
+    (first,) = h.ask(oa_event("dài", APP_ID))
+    texts = [first.params["message"]["text"]]
+    total = int(re.search(r"\(trang 1/(\d+)\)", texts[0]).group(1))
+    for _ in range(total - 1):
+        (page,) = h.ask(oa_event("/tiep", APP_ID))
+        texts.append(page.params["message"]["text"])
     assert all(len(t) <= 2000 for t in texts)
-    assert " ".join(texts).split()[: len(words)] == words
+    body = [re.sub(r"\n\n\(trang \d+/\d+\).*$", "", t, flags=re.S) for t in texts]
+    assert " ".join(body).split()[: len(words)] == words
 
 
 def test_allow_list_and_rate_limit(start_app: Any) -> None:

@@ -6,6 +6,7 @@ import logging
 import os
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -111,7 +112,9 @@ class ZaloOAConfig(BaseModel):
 
     @property
     def enabled(self) -> bool:
-        return bool(self.app_id and self.oa_secret and self.access_token)
+        """App id, OA secret and a token (in the environment or saved by `zalo-oa authorize`)."""
+        saved = bool(self.token_file) and Path(self.token_file).is_file()
+        return bool(self.app_id and self.oa_secret and (self.access_token or saved))
 
     @property
     def can_refresh(self) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot.channels import listing
 from bot.channels.formatting import citations_plain, zalo_messages
 from bot.channels.service import LRU, UNSUPPORTED_TEXT, ChatService
+from bot.channels.text_workspace import PAGE_FOOTER_ROOM, paged, workspace_respond
+from bot.channels.workspace import WORKSPACE_HELP
 from bot.schemas import Citation
 from retrieval.textnorm import fold
 
@@ -26,6 +28,7 @@ COMMANDS_HELP = """Lệnh:
 HELP_TEXT = f"""{HELP_INTRO}
 
 {COMMANDS_HELP}
+{WORKSPACE_HELP}
 nguồn — xem nguyên văn điều khoản của câu trả lời gần nhất
 /help — xem lại hướng dẫn này"""
 
@@ -47,13 +50,19 @@ class TextConversation:
         self.last_sources: LRU[str, list[Citation]] = LRU(memory)
 
     def split(self, text: str) -> list[str]:
-        return zalo_messages(text, self.limit)
+        """Messages under the limit, leaving room for a page footer ("(trang 1/3) Gõ /tiep …")."""
+        return zalo_messages(text, self.limit - PAGE_FOOTER_ROOM)
 
     def unsupported(self) -> list[str]:
         return self.split(UNSUPPORTED_TEXT)
 
-    async def respond(self, user: str, text: str) -> list[str]:
-        """Reply messages for a text from `user`: help, sources, commands or an answer."""
+    async def respond(self, user: str, text: str, chat: str | None = None) -> list[str]:
+        """Reply messages for a text from `user` in `chat` (default: the user's own chat),
+        paged when long: help, sources, commands or an answer."""
+        chat = chat or user
+        return paged(self.service.channel, chat, await self._respond(user, text, chat))
+
+    async def _respond(self, user: str, text: str, chat: str) -> list[str]:
         stripped = " ".join(text.split())
         folded = fold_command(stripped)
         if folded in _HELP_WORDS:
@@ -63,6 +72,9 @@ class TextConversation:
             return self.split(citations_plain(citations) if citations else NO_SOURCES_TEXT)
         command, _, argument = stripped.partition(" ")
         command = fold_command(command)
+        workspace = await workspace_respond(self.service, user, chat, command, argument.strip())
+        if workspace is not None:
+            return workspace
         if command in {"/nhiemvu", "/han"}:
             usage, work = (
                 (listing.AGENCY_USAGE, listing.agency_tasks_text)

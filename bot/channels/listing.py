@@ -9,7 +9,7 @@ from bot.textclean import clean_text
 from retrieval.deadlines import DueRange, parse_period
 from retrieval.kb import RecordFilter, record_json
 
-MAX_ITEMS = 30
+MAX_ITEMS = 500  # long lists are paged by the channels ("Xem tiếp" / /tiep)
 AGENCY_USAGE = (
     "Cách dùng: /nhiemvu <tên cơ quan>\nVí dụ: /nhiemvu Sở Nội vụ  ·  /nhiemvu UBND quận Long Biên"
 )
@@ -81,7 +81,7 @@ def due_tasks_text(assistant: Any, text: str) -> str:
     period, period_text, agency = split_period(clean_text(text))
     if period is None or period.due_by is None:
         return f"Không hiểu kỳ hạn “{text}”.\n{DUE_USAGE}"
-    start = (period.due_from or period.due_by).isoformat()
+    start = period.due_from.isoformat() if period.due_from else ""  # "quá hạn": no lower bound
     end = period.due_by.isoformat()
     views = [
         v

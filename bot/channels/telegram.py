@@ -42,6 +42,8 @@ from bot.channels.service import (
     QueryLogLike,
     webhook_router,
 )
+from bot.channels.telegram_workspace import TelegramWorkspace, send_paged
+from bot.channels.workspace import WORKSPACE_HELP
 from bot.safe_json import MalformedBody, parse_object
 from bot.schemas import Citation
 
@@ -62,6 +64,7 @@ MAX_BODY_BYTES = 256 * 1024
 HELP_TEXT = f"""{HELP_INTRO}
 
 {COMMANDS_HELP}
+{WORKSPACE_HELP}
 /help — xem lại hướng dẫn này
 
 Bấm “Xem nguồn” dưới câu trả lời để xem nguyên văn điều khoản được trích dẫn.
@@ -139,6 +142,7 @@ class TelegramBot:
         app.add_handler(CommandHandler("nhiemvu", self.on_agency_tasks))
         app.add_handler(CommandHandler("han", self.on_due_tasks))
         app.add_handler(CallbackQueryHandler(self.on_sources, pattern=f"^{SOURCE_PREFIX}"))
+        TelegramWorkspace(self).register(app)  # /theodoi, /huytheodoi, /xuat, /tiep, "Xem tiếp"
         app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
         app.add_error_handler(self.on_error)
 
@@ -313,7 +317,7 @@ class TelegramBot:
         markup = None
         if reply.answer is not None and reply.answer.citations:
             markup = self.remember_sources(list(reply.answer.citations))
-        await self.send_plain(chat_id, reply.text, markup)
+        await send_paged(self, chat_id, reply.text, markup)
 
     async def _run_listing(
         self,
@@ -334,7 +338,7 @@ class TelegramBot:
             text, refusal = await self.service.run(
                 self._user_key(update), f"{label} {query}", lambda a: work(a, query), intent="list"
             )
-        await self.send_plain(chat_id, refusal.text if refusal else str(text))
+        await send_paged(self, chat_id, refusal.text if refusal else str(text))
 
     async def on_agency_tasks(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._run_listing(

@@ -211,7 +211,7 @@ class ZaloBot(EventChannel[ZaloBotConfig, ZaloBotClient]):
             return
         typing = asyncio.create_task(self.client.send_typing(chat_id))
         try:
-            replies = await self.conversation.respond(user_id, message["text"])
+            replies = await self.conversation.respond(user_id, message["text"], chat_id)
         finally:
             await asyncio.gather(typing, return_exceptions=True)
         await self._send(chat_id, replies)

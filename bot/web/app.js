@@ -1,5 +1,5 @@
-// planbot web page: ask a question, show the answer, facts table and cited quotes.
-// All text goes through textContent (never innerHTML), so answers cannot inject markup.
+// Ask page: Enter asks, the empty page shows plans and example questions, a list answer is shown
+// once (table on desktop, cards on a phone), citations are collapsed, feedback is one click.
 "use strict";
 
 const INTENT_LABELS = {
@@ -9,50 +9,39 @@ const INTENT_LABELS = {
   guidance: "Hướng dẫn",
   not_found: "Không tìm thấy",
 };
-const MAX_FACT_ROWS = 50;
-const KEY_STORAGE = "planbot.apiKey";
+const MAX_FACT_ROWS = 200;
+let current = null; // the answer on screen (for feedback)
 
-const $ = (id) => document.getElementById(id);
-let config = { public: false, max_question_chars: 1000 };
-
-function text(tag, value, className) {
-  const el = document.createElement(tag);
-  el.textContent = value == null ? "" : String(value);
-  if (className) el.className = className;
-  return el;
-}
-
-function joinList(value) {
-  return Array.isArray(value) ? value.join("; ") : value || "";
-}
-
-function showError(message) {
-  const box = $("error");
-  box.textContent = message;
-  box.hidden = !message;
-}
-
-function renderFacts(facts) {
+function renderFacts(answer) {
+  const facts = answer.facts || [];
   const body = $("facts").querySelector("tbody");
   body.replaceChildren();
   for (const fact of facts.slice(0, MAX_FACT_ROWS)) {
-    const row = document.createElement("tr");
-    const where = fact.citation ? `${fact.citation.title} — ${fact.citation.location}` : fact.document;
-    for (const cell of [
-      fact.content,
-      joinList(fact.lead),
-      joinList(fact.coordinating),
-      fact.deadline || "",
-      fact.target || "",
-      fact.leader || "",
-      where,
-    ]) {
-      row.appendChild(text("td", cell));
-    }
+    const where = fact.citation
+      ? `${planShort(fact.document, fact.citation.title)} · ${fact.citation.location}`
+      : planShort(fact.document, fact.document);
+    const row = recordRow([
+      ["Nội dung", fact.content],
+      ["Chủ trì", agencies(fact.lead, fact.lead_current)],
+      ["Phối hợp", agencies(fact.coordinating, fact.coordinating_current)],
+      ["Thời hạn", fact.deadline || ""],
+      ["Chỉ tiêu", fact.target || ""],
+      ["Lãnh đạo chỉ đạo", fact.leader || ""],
+      ["Nguồn", ""],
+    ]);
+    const link = el("a", where, "row-link");
+    link.href = `/tasks?open=${encodeURIComponent(fact.id)}`;
+    link.title = "Xem dòng này trong bảng phụ lục";
+    row.lastChild.replaceChildren(link);
+    row.lastChild.classList.remove("empty");
+    if (fact.primary) row.classList.add("primary");
     body.appendChild(row);
   }
+  hideEmptyColumns($("facts"));
+  const list = answer.intent === "list";
+  $("facts-title").textContent = list ? `Danh sách (${facts.length} dòng)` : "Thông tin chi tiết";
   const more = facts.length - MAX_FACT_ROWS;
-  $("facts-more").textContent = more > 0 ? `… và ${more} mục khác.` : "";
+  $("facts-more").textContent = more > 0 ? `… và ${more} dòng khác (xem ở trang Tra cứu nhiệm vụ).` : "";
   $("facts-more").hidden = more <= 0;
   $("facts-box").hidden = facts.length === 0;
 }
@@ -62,97 +51,147 @@ function renderCitations(citations) {
   list.replaceChildren();
   for (const c of citations) {
     const item = document.createElement("li");
-    item.appendChild(text("strong", c.title));
-    item.appendChild(text("div", `${c.location} (${c.document})`, "cite-where"));
-    item.appendChild(text("blockquote", c.quote));
+    item.appendChild(el("strong", planName(c.document, c.title)));
+    item.appendChild(el("div", c.location, "cite-where"));
+    item.appendChild(el("blockquote", c.quote));
     list.appendChild(item);
   }
+  $("citations-summary").textContent = `Trích dẫn (${citations.length})`;
+  $("citations-box").open = false;
   $("citations-box").hidden = citations.length === 0;
 }
 
+function questionChip(question) {
+  const item = document.createElement("li");
+  const button = el("button", question, "chip");
+  button.type = "button";
+  button.addEventListener("click", () => {
+    $("question").value = question;
+    ask();
+  });
+  item.appendChild(button);
+  return item;
+}
+
 function renderSuggestions(suggestions) {
-  const list = $("suggestions");
-  list.replaceChildren(...suggestions.map((s) => text("li", s)));
+  $("suggestions").replaceChildren(...suggestions.map(questionChip));
   $("suggestions-box").hidden = suggestions.length === 0;
 }
 
+function resetFeedback() {
+  $("fb-form").hidden = true;
+  $("fb-comment").value = "";
+  $("fb-status").textContent = "";
+  for (const id of ["fb-up", "fb-down"]) {
+    $(id).disabled = false;
+    $(id).classList.remove("chosen");
+  }
+}
+
 function renderAnswer(answer) {
+  current = answer;
+  $("intro").hidden = true;
   $("answer-intent").textContent = INTENT_LABELS[answer.intent] || answer.intent;
-  $("answer-text").textContent = answer.answer;
-  renderFacts(answer.facts || []);
+  // A list is shown once: its heading here, the rows in the table below.
+  const text = answer.answer || "";
+  $("answer-text").textContent =
+    answer.intent === "list" && (answer.facts || []).length ? text.split("\n")[0] : text;
+  renderFacts(answer);
   renderCitations(answer.citations || []);
   renderSuggestions(answer.suggestions || []);
+  resetFeedback();
   $("result").hidden = false;
 }
 
-async function errorMessage(response) {
-  let body = null;
-  try {
-    body = await response.json();
-  } catch (_) {
-    body = null;
-  }
-  if (response.status === 401) {
-    $("key-section").hidden = false;
-    return "Khóa API không đúng hoặc chưa nhập.";
-  }
-  if (response.status === 429) {
-    const wait = response.headers.get("Retry-After") || "vài";
-    return `Quá nhiều yêu cầu, vui lòng thử lại sau ${wait} giây.`;
-  }
-  return (body && body.message) || `Lỗi ${response.status}.`;
-}
-
 async function ask(event) {
-  event.preventDefault();
+  if (event) event.preventDefault();
   const question = $("question").value.trim();
   if (!question) {
     showError("Vui lòng nhập câu hỏi.");
     return;
   }
-  const headers = { "Content-Type": "application/json" };
-  let url = "/web/ask";
-  if (!config.public) {
-    const key = $("api-key").value.trim();
-    if (!key) {
-      $("key-section").hidden = false;
-      showError("Vui lòng nhập khóa API.");
-      return;
-    }
-    sessionStorage.setItem(KEY_STORAGE, key);
-    headers["X-API-Key"] = key;
-    url = "/v1/ask";
-  }
   showError("");
   $("ask-button").disabled = true;
   $("status").textContent = "Đang tìm câu trả lời…";
   try {
-    const response = await fetch(url, { method: "POST", headers, body: JSON.stringify({ question }) });
-    if (!response.ok) {
-      showError(await errorMessage(response));
-      return;
+    const response = await call("/ask", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ question }),
+    });
+    if (response) {
+      renderAnswer(await response.json());
+      if (!planbot.plans.length) loadIntro();
     }
-    renderAnswer(await response.json());
-  } catch (_) {
-    showError("Không kết nối được máy chủ, vui lòng thử lại.");
   } finally {
     $("ask-button").disabled = false;
     $("status").textContent = "";
   }
 }
 
-async function init() {
-  try {
-    const response = await fetch("/web/config");
-    if (response.ok) config = await response.json();
-  } catch (_) {
-    // keep defaults: ask for a key
+async function sendFeedback(rating) {
+  if (!current) return;
+  const body = {
+    question: current.question || $("question").value.trim(),
+    answer: (current.answer || "").slice(0, 1500), // enough to recognise it; bodies stay small
+    intent: current.intent || "",
+    rating,
+    comment: $("fb-comment").value.trim(),
+    record_ids: (current.facts || []).slice(0, 50).map((f) => f.id),
+  };
+  const response = await call("/feedback", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (response) {
+    $("fb-status").textContent = (await response.json()).message || "Đã ghi nhận.";
+    $("fb-form").hidden = true;
   }
-  $("question").maxLength = config.max_question_chars;
-  $("key-section").hidden = config.public;
-  $("api-key").value = sessionStorage.getItem(KEY_STORAGE) || "";
+}
+
+function chooseRating(rating) {
+  $("fb-up").classList.toggle("chosen", rating === "up");
+  $("fb-down").classList.toggle("chosen", rating === "down");
+  $("fb-form").hidden = false;
+  $("fb-form").dataset.rating = rating;
+  $("fb-status").textContent = "";
+  $("fb-comment").focus();
+}
+
+function renderIntro(intro) {
+  if (!intro || current) return;
+  $("examples").replaceChildren(...(intro.examples || []).map(questionChip));
+  $("plans").replaceChildren(
+    ...intro.plans.map((p) => {
+      const item = el("li");
+      item.appendChild(el("strong", planName(p.id, p.title)));
+      const counts = [
+        p.tasks ? `${p.tasks} nhiệm vụ` : "",
+        p.indicators ? `${p.indicators} chỉ tiêu` : "",
+      ].filter(Boolean);
+      item.appendChild(el("span", ` · ${counts.join(", ") || "văn bản hướng dẫn"}`, "hint"));
+      return item;
+    })
+  );
+  $("intro").hidden = false;
+}
+
+async function init() {
+  await loadConfig();
+  $("question").maxLength = planbot.config.max_question_chars;
   $("ask-form").addEventListener("submit", ask);
+  $("question").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      ask();
+    }
+  });
+  $("fb-up").addEventListener("click", () => chooseRating("up"));
+  $("fb-down").addEventListener("click", () => chooseRating("down"));
+  $("fb-send").addEventListener("click", () => sendFeedback($("fb-form").dataset.rating || "down"));
   document.body.dataset.ready = "1";
+  renderIntro(await loadIntro());
 }
 
 init();

@@ -1,0 +1,223 @@
+"""Officials' workspace without servers: shared filter validation, XLSX/CSV exports, feedback,
+subscriptions, paging, deadline digests, neighbouring rows and example questions."""
+
+from __future__ import annotations
+
+import csv
+import io
+import stat
+from datetime import date
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from bot.cli import main
+from bot.digest import build_digest
+from bot.examples import web_intro
+from bot.exports import HEADERS, content_disposition, export_items, to_csv
+from bot.feedback import FeedbackIn, FeedbackStore
+from bot.filters import FilterError, build_query, select
+from bot.neighbours import record_context
+from bot.paging import PageStore
+from bot.subscriptions import SubscriptionStore
+from retrieval.kb import KnowledgeBase, RecordFilter, record_json
+
+SKHCN = "Sở Khoa học và Công nghệ"
+
+
+# -- filters ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("due", "Q9/2025", "Q9/2025"),
+        ("due", "hôm kia nào đó", "khoảng thời gian"),
+        ("before", "0", "“0”"),
+        ("before", "1850-01-01", "1850"),
+        ("document", "999", "Các kế hoạch hiện có"),
+        ("kind", "cat", "không hợp lệ"),
+    ],
+)
+def test_bad_filters_are_rejected_in_vietnamese(
+    kb: KnowledgeBase, field: str, value: str, words: str
+) -> None:
+    with pytest.raises(FilterError) as caught:
+        build_query(kb, **{field: value})
+    assert caught.value.field == field
+    assert words in caught.value.message
+
+
+def test_relative_periods_use_the_rows_last_day(kb: KnowledgeBase) -> None:
+    on = date(2025, 11, 20)
+    overdue = select(kb, build_query(kb, due="quá hạn", on=on))
+    assert overdue and all(v.record.due_by < "2025-11-20" for v in overdue)
+    soon = select(kb, build_query(kb, due="60 ngày tới", on=on))
+    assert soon and all("2025-11-20" <= v.record.due_by <= "2026-01-19" for v in soon)
+    # the absolute grammar is unchanged: overlapping spans, as `--due` always did
+    quarter = select(kb, build_query(kb, due="Q4/2025"))
+    assert len(quarter) == len(list(kb.iter_records(RecordFilter(due="Q4/2025"))))
+
+
+def test_cli_rejects_what_the_api_rejects(kb_path: Path) -> None:
+    for args in (["--due", "Q9/2025"], ["--before", "0"], ["--document", "999"]):
+        result = CliRunner().invoke(main, ["tasks", "--index-dir", str(kb_path.parent), *args])
+        assert result.exit_code == 2, args
+        assert "Lỗi --" in result.stderr
+
+
+# -- exports ------------------------------------------------------------------------------------
+def test_xlsx_has_the_rows_headers_frozen_pane_and_filter(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    query = build_query(kb, lead=SKHCN)
+    items = [record_json(v) for v in select(kb, query)]
+    assert any(i["inherited"] for i in items)  # successor includes predecessors' rows
+    path = tmp_path / "out.xlsx"
+    result = CliRunner().invoke(
+        main, ["tasks", "--index-dir", str(kb.path.parent), "--lead", SKHCN, "--xlsx", str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(path).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == HEADERS
+    assert [r[HEADERS.index("Mã")] for r in rows[1:]] == [i["id"] for i in items]
+    assert [r[HEADERS.index("Nhiệm vụ")] for r in rows[1:]] == [i["content"] for i in items]
+    renamed = [r for r in rows[1:] if "(nay là" in (r[HEADERS.index("Chủ trì")] or "")]
+    assert renamed, "successor names are shown as “nay là …”"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:K{len(rows)}"
+    assert sheet.column_dimensions["C"].width >= 40
+
+
+def test_csv_export_is_excel_friendly() -> None:
+    item = {
+        "id": "003:I.1 1",
+        "content": '=HYPERLINK("x")',
+        "lead": ["Sở Thông tin và Truyền thông"],
+        "lead_current": ["Sở Khoa học và Công nghệ"],
+        "citation": {"title": "Kế hoạch 402/KH-UBND", "location": "Phụ lục 2, mục I.1, nhiệm vụ 1"},
+    }
+    data = to_csv([item])
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert tuple(rows[0]) == HEADERS
+    assert rows[1][2] == '\'=HYPERLINK("x")'  # no formula injection
+    assert rows[1][3] == "Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ)"
+
+
+def test_file_name_is_vietnamese_with_ascii_fallback() -> None:
+    exported = export_items([], "xlsx", "Sở Nội vụ, quá hạn", on=date(2025, 12, 1))
+    assert exported.filename == "Nhiệm vụ Sở Nội vụ, quá hạn 2025-12-01.xlsx"
+    header = content_disposition(exported.filename)
+    assert header.startswith('attachment; filename="nhiem-vu-so-noi-vu-qua-han-2025-12-01.xlsx"')
+    assert unquote(header.split("filename*=UTF-8''")[1]) == exported.filename
+    header.encode("latin-1")  # a valid HTTP header value
+
+
+# -- feedback, subscriptions, paging ------------------------------------------------------------
+def test_feedback_is_stored_privately_and_listed(tmp_path: Path) -> None:
+    path = tmp_path / "feedback.sqlite"
+    store = FeedbackStore(path)
+    store.add(FeedbackIn(question="Ai chủ trì SOC?", rating="up"), "web")
+    store.add(FeedbackIn(question="Hạn nộp?", rating="down", comment="sai  hạn"), "http")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    rows = store.recent()
+    assert [r.rating for r in rows] == ["down", "up"]
+    assert rows[0].comment == "sai hạn"
+    assert [r.question for r in store.recent(rating="up")] == ["Ai chủ trì SOC?"]
+    store.close()
+    result = CliRunner().invoke(main, ["feedback", "--file", str(path)])
+    assert result.exit_code == 0
+    assert "👎" in result.output and "góp ý: sai hạn" in result.output
+
+
+def test_subscriptions_and_pages_survive_a_new_connection(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite"
+    subs = SubscriptionStore(path)
+    assert subs.add("telegram", "-100", SKHCN, "so khcn")
+    assert not subs.add("telegram", "-100", SKHCN, "Sở KH&CN")
+    pages = PageStore(path)
+    first = pages.start("telegram", "-100", ["một", "hai", "ba"])
+    assert (first.number, first.total, first.has_more) == (1, 3, True)
+    assert "(trang 1/3) tiếp" in first.footer("tiếp")
+    again = PageStore(path)  # e.g. `planbot digest` wrote, the server continues
+    assert again.next("telegram", "-100", "stale-token") is None
+    second = again.next("telegram", "-100", first.token)
+    assert second is not None and second.text == "hai"
+    assert again.next("telegram", "-100").text == "ba"
+    assert again.next("telegram", "-100") is None
+    assert [s.agency for s in SubscriptionStore(path).for_chat("telegram", "-100")] == [SKHCN]
+    assert subs.remove("telegram", "-100") == [SKHCN]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+# -- digest, neighbours, examples ---------------------------------------------------------------
+def test_digest_groups_overdue_and_due_soon_by_plan(kb: KnowledgeBase) -> None:
+    on = date(2025, 12, 10)
+    digest = build_digest(kb, SKHCN, on, days=30)
+    assert digest.overdue and digest.due_soon
+    assert all(i["due_by"] < "2025-12-10" for i in digest.overdue)
+    assert all("2025-12-10" <= i["due_by"] <= "2026-01-09" for i in digest.due_soon)
+    text = digest.text()
+    assert text.index("ĐẾN HẠN") < text.index("QUÁ HẠN")
+    assert "📄 Kế hoạch" in text and "Nguồn: Phụ lục" in text
+    empty = build_digest(kb, SKHCN, date(2040, 1, 1), days=5)
+    assert empty.due_soon == []
+
+
+def test_neighbours_are_the_rows_around_it_in_the_same_appendix(kb: KnowledgeBase) -> None:
+    views = [v for v in kb.iter_records(RecordFilter(document="402", kind="task"))]
+    middle = views[len(views) // 2].record
+    context = record_context(kb, middle.id, around=2)
+    assert context is not None
+    ids = [r["id"] for r in context.rows]
+    assert len(ids) == 5 and ids[context.position] == middle.id
+    assert context.rows[context.position]["current"]
+    assert {kb.record(i).record.appendix for i in ids} == {middle.appendix}
+    assert context.record["citation"]["quote"] == (middle.quote or middle.content)
+    assert context.plan.number.startswith("402")
+    assert record_context(kb, "003:nope") is None
+
+
+def test_example_questions_come_from_the_loaded_rows(kb: KnowledgeBase) -> None:
+    intro = web_intro(kb)
+    assert {p.id for p in intro.plans} == {d.id for d in kb.documents()}
+    assert 2 <= len(intro.examples) <= 4
+    contents = " ".join(v.record.content.lower() for v in kb.iter_records(RecordFilter()))
+    first = intro.examples[0].removeprefix("Ai chủ trì ").removesuffix("? Hạn khi nào?")
+    assert first.lower() in contents
+
+
+def test_digest_send_reports_a_chat_it_cannot_reach(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("PLANBOT_ZALO_APP_ID", "PLANBOT_ZALO_OA_SECRET", "PLANBOT_ZALO_ACCESS_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    state = tmp_path / "state.sqlite"
+    SubscriptionStore(state).add("zalo_oa", "oa-user-9", SKHCN, "so khcn")
+    args = ["digest", "--send", "--today", "2025-12-10", "--days", "30", "--state", str(state)]
+    result = CliRunner().invoke(main, [*args, "--index-dir", str(kb.path.parent)])
+    assert result.exit_code == 1
+    assert "zalo_oa oa-user-9: LỖI chưa cấu hình Zalo OA" in result.output
+    assert "Đã gửi 0/1 bản tin." in result.output
+
+
+def test_han_overdue_lists_every_row_that_ended_before_today(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.channels.listing import due_tasks_text
+
+    monkeypatch.setenv("PLANBOT_TODAY", "2025-07-01")
+
+    class Holder:
+        pass
+
+    holder = Holder()
+    holder.kb = kb  # type: ignore[attr-defined]
+    text = due_tasks_text(holder, "quá hạn Sở Nội vụ")
+    overdue = [
+        v for v in select(kb, build_query(kb, agency="Sở Nội vụ", due="quá hạn")) if v.record.due_by
+    ]
+    assert overdue and f"({len(overdue)}):" in text
