@@ -450,3 +450,6 @@ from bot.cli_ask import ask_command, eval_command  # noqa: E402
 
 main.add_command(ask_command)
 main.add_command(eval_command)
+
+if __name__ == "__main__":
+    main()

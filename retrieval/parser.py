@@ -1,65 +1,34 @@
-"""Read one corpus file safely, run the table parsers and the body parser → `ParsedDocument`."""
+"""Read one corpus file (text, DOCX or PDF) safely, run the table formats and the body parser.
+
+Every source becomes numbered lines (`retrieval.ingest`), so one set of table formats reads
+every plan; each clause and record keeps where it was printed (page, table, row).
+"""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from retrieval.body import parse_clauses
+from retrieval.ingest.blocks import SourceLines
+from retrieval.ingest.read import read_source
 from retrieval.models import Document, ParsedDocument, ParseIssue, Record, TableParse
 from retrieval.tables_models import parse_model_tables
+from retrieval.tables_plan import parse_plan_tables
 
 TableParser = Callable[[Document, list[str]], TableParse]
 
-
-@dataclass
-class SourceText:
-    """A corpus file split into lines (1-based in issues), with decoding problems found."""
-
-    lines: list[str] = field(default_factory=list)
-    issues: list[ParseIssue] = field(default_factory=list)
-
-
-def read_lines(path: Path, name: str) -> SourceText:
-    """Read and decode a file line by line; bad bytes and NULs become error issues, not raises."""
-    out = SourceText()
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        out.issues.append(ParseIssue(name, 0, "Không tìm thấy tệp", "error"))
-        return out
-    except OSError as exc:
-        out.issues.append(ParseIssue(name, 0, f"Không đọc được tệp: {exc}", "error"))
-        return out
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        raw = raw.removesuffix(b"\r")
-        if number == 1:
-            raw = raw.removeprefix(b"\xef\xbb\xbf")
-        if b"\x00" in raw:
-            col = raw.index(b"\x00") + 1
-            out.issues.append(ParseIssue(name, number, f"Ký tự NUL ở byte {col}", "error"))
-            raw = raw.replace(b"\x00", b"")
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            msg = f"Byte không hợp lệ UTF-8 ở byte {exc.start + 1} ({raw[exc.start : exc.start + 1]!r})"
-            out.issues.append(ParseIssue(name, number, msg, "error"))
-            text = raw.decode("utf-8", errors="replace")
-        out.lines.append(text)
-    return out
+# The table formats: model tables (content column "Mô hình", headings A/I/1 give the row ids) and
+# task/indicator tables (sections I, I.1, A; rows by number). Both read columns by header words.
+TABLE_FORMATS: list[tuple[str, TableParser]] = [
+    ("mô hình", parse_model_tables),
+    ("kế hoạch", parse_plan_tables),
+]
 
 
-def _plan_parser() -> TableParser | None:
-    """`tables_plan.parse_plan_tables`, imported lazily; None while that module is absent."""
-    try:
-        module = importlib.import_module("retrieval.tables_plan")
-    except ModuleNotFoundError as exc:
-        if exc.name == "retrieval.tables_plan":
-            return None
-        raise
-    return getattr(module, "parse_plan_tables", None)
+def read_lines(path: Path, name: str) -> SourceLines:
+    """The file as numbered lines plus source locations; problems are issues, never raises."""
+    return read_source(path, name)
 
 
 def table_skip_lines(records: list[Record], lines: list[str]) -> set[int]:
@@ -88,24 +57,16 @@ def _run(parser: TableParser, doc: Document, lines: list[str], label: str) -> Ta
         return TableParse(issues=[ParseIssue(doc.file, 0, message, "error")])
 
 
-def parse_document(doc: Document, corpus_dir: Path) -> ParsedDocument:
-    """Parse one corpus file into clauses, table records, declared counts and issues."""
-    source = read_lines(Path(corpus_dir) / doc.file, doc.file)
+def parse_lines(doc: Document, source: SourceLines) -> ParsedDocument:
+    """Parse numbered lines into clauses, table records, declared counts and issues."""
     result = ParsedDocument(document=doc, issues=list(source.issues))
-    if not source.lines:
+    if not any(line.strip() for line in source.lines):
+        if not any(i.severity == "error" for i in result.issues):
+            result.issues.append(ParseIssue(doc.file, 0, "Tệp rỗng: không có nội dung", "error"))
         return result
-    parsers: list[tuple[str, TableParser]] = [("mô hình", parse_model_tables)]
-    try:
-        plan = _plan_parser()
-    except Exception as exc:  # noqa: BLE001 - a broken sibling module must not stop parsing
-        plan = None
-        message = f"Không nạp được tables_plan: {type(exc).__name__}: {exc}"
-        result.issues.append(ParseIssue(doc.file, 0, message, "error"))
-    if plan is not None:
-        parsers.append(("kế hoạch", plan))
     seen: dict[str, Record] = {}
     table_clauses = []
-    for label, parser in parsers:
+    for label, parser in TABLE_FORMATS:
         table = _run(parser, doc, source.lines, label)
         table_clauses.extend(table.clauses)
         result.issues.extend(table.issues)
@@ -122,4 +83,11 @@ def parse_document(doc: Document, corpus_dir: Path) -> ParsedDocument:
     body_ids = {c.id for c in result.clauses}
     result.clauses += [c for c in table_clauses if c.id not in body_ids]
     result.clauses.sort(key=lambda c: c.line_start)
+    for item in [*result.records, *result.clauses]:
+        item.source = source.where.get(item.line_start, "")
     return result
+
+
+def parse_document(doc: Document, corpus_dir: Path) -> ParsedDocument:
+    """Parse one corpus file into clauses, table records, declared counts and issues."""
+    return parse_lines(doc, read_source(Path(corpus_dir) / doc.file, doc.file))

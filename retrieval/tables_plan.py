@@ -12,6 +12,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from retrieval.cleaning import clean_text, join_parts
+from retrieval.ingest.tables import (
+    header_role,
+    header_roles,
+    is_header_continuation,
+    merge_header_rows,
+    table_kind,
+)
 from retrieval.models import Clause, Document, ParseIssue, Record, TableParse
 
 TableKind = Literal["indicator", "task"]
@@ -25,6 +32,7 @@ _COUNT = re.compile(
     re.IGNORECASE,
 )
 _SECTION = re.compile(r"^(?P<num>[IVXHl1]+(?:\s*\.\s*[0-9IVXl]+)*\.?)(?=\s|$)\s*(?P<title>.*)$")
+_LETTER_SECTION = re.compile(r"^(?P<num>[A-HJ-UWYZ])\.?\s+(?P<title>\S.*)$")
 _ROMANS = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"}
 _APPENDIX = re.compile(r"^[*#\s]*PH[UỤ]\s*L[UỤ]C\s+([IVX]+|\d+)\b", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
@@ -84,39 +92,10 @@ class _Item:
 # ---------------------------------------------------------------- finding tables and columns
 
 
-def _header_role(text: str) -> str | None:
-    """Map one header cell to a column role ("Cơ quan chủ trì" -> "lead")."""
-    t = clean_text(text).casefold()
-    if not t:
-        return None
-    if t in {"stt", "tt"}:
-        return "stt"
-    rules = (
-        ("chi tiết", "detail"),
-        ("nội dung", "content"),
-        ("chỉ tiêu", "content"),
-        ("chi tiêu", "content"),
-        ("lãnh đạo", "leader"),
-        ("đầu mối", "lead"),
-        ("chủ trì", "lead"),
-        ("phối hợp", "coordinating"),
-        ("thực hiện", "coordinating"),
-        ("thời gian", "deadline"),
-        ("thời hạn", "deadline"),
-        ("ghi chú", "note"),
-    )
-    for word, role in rules:
-        if word in t:
-            return role
-    if re.match(r"^năm\s+\d{4}$", t):
-        return "target"
-    return None
-
-
 def _header_roles(cells: list[str]) -> list[str | None] | None:
-    """Column roles of a header line, or None when the line is not a table header."""
-    roles = [_header_role(c) for c in cells]
-    if not {"content", "leader", "lead"} <= set(roles):
+    """Column roles of a task/indicator header line (shared vocabulary), None otherwise."""
+    roles = header_roles(cells)
+    if roles is None or table_kind(cells, roles) == "model":
         return None
     # The cell under "STT" that the second header line labels "Chi tiết".
     for i in range(1, len(roles)):
@@ -167,23 +146,48 @@ def _assign(
     return out, issues
 
 
+def _header_at(lines: list[str], index: int) -> tuple[list[str | None], list[str], int] | None:
+    """(roles, cells, rows used) when a header starts at `index`: one row, or two read together."""
+    cells = lines[index].split("\t")
+    below = lines[index + 1].split("\t") if index + 1 < len(lines) else []
+    two_rows = "\t" in (lines[index + 1] if below else "") and is_header_continuation(below)
+    # The second row names what the first leaves open: a cell under an empty or generic one.
+    two_rows = two_rows and any(
+        b.strip() and (not t.strip() or header_role(t) is None)
+        for t, b in zip(cells + [""] * len(below), below, strict=False)
+    )
+    if two_rows and not _is_subheader(below):
+        merged = merge_header_rows(cells, below)
+        roles = _header_roles(merged)
+        if roles is not None:
+            return roles, merged, 2
+    roles = _header_roles(cells)
+    return (roles, cells, 1) if roles is not None else None
+
+
 def _find_tables(lines: list[str], file: str) -> tuple[list[_Table], list[ParseIssue]]:
     """Split the file into tables: each starts at a header row and ends at the next prose line."""
     tables: list[_Table] = []
     issues: list[ParseIssue] = []
     table: _Table | None = None
     after_header = False
+    skip_next = False
     for index, raw in enumerate(lines):
         no = index + 1
+        if skip_next:
+            skip_next = False
+            continue
         if "\t" not in raw:
             text = clean_text(raw)
             if text and not _PAGE_NUMBER.match(text):
                 table = None
             continue
         cells = raw.split("\t")
-        roles = _header_roles(cells)
-        if roles is not None:
-            kind: TableKind = "indicator" if "target" in roles else "task"
+        header = _header_at(lines, index)
+        if header is not None:
+            roles, named, used = header
+            skip_next = used == 2
+            kind: TableKind = table_kind(named, roles)  # type: ignore[assignment]
             if table is None or table.kind != kind:
                 table = _Table(kind, _appendix_name(lines, index), no)
                 tables.append(table)
@@ -264,6 +268,11 @@ def _unnumbered_item(line: _Line, lead_text: str, kind: TableKind) -> _Item | No
     if m and sec:
         item.kind, item.sec_num, item.count = "section", sec, count
         item.title = _section_title(m.group("title"))
+        return item
+    letter = _LETTER_SECTION.match(lead_text)
+    if letter and not any(clean_text(line.cells.get(r, "")) for r in _AGENCY_ROLES):
+        item.kind, item.sec_num, item.count = "section", letter.group("num"), count
+        item.title = _section_title(letter.group("title"))
         return item
     if count is not None:
         item.kind = "total" if _TOTAL.match(lead_text) else "section"
@@ -778,15 +787,33 @@ def _indicator_records(table: _Table, doc: Document) -> TableParse:
     return out
 
 
+def _keep_ids_unique(records: list[Record], appendix: str, taken: set[str]) -> None:
+    """Prefix a table's row ids with its appendix (`PLIII 1`) when they clash with earlier tables."""
+    if any(r.id in taken for r in records):
+        prefix = "PL" + appendix.replace("Phụ lục", "").strip()
+        for r in records:
+            r.row = f"{prefix} {r.row}"
+            r.id = f"{r.document}:{r.row}"
+    taken.update(r.id for r in records)
+
+
 def parse_plan_tables(doc: Document, lines: list[str]) -> TableParse:
     """Parse every 402-style indicator/task table in a document's lines; never raises on bad input."""
     result = TableParse()
     try:
         tables, issues = _find_tables(lines, doc.file)
         result.issues.extend(issues)
+        taken: set[str] = set()
         for table in tables:
             build = _indicator_records if table.kind == "indicator" else _task_records
             part = build(table, doc)
+            if not part.records:
+                noun = "chỉ tiêu" if table.kind == "indicator" else "nhiệm vụ"
+                message = (
+                    f"{table.appendix}: bảng có tiêu đề cột {noun} nhưng không đọc được dòng nào"
+                )
+                result.issues.append(ParseIssue(doc.file, table.header_line, message, "error"))
+            _keep_ids_unique(part.records, table.appendix, taken)
             result.records.extend(part.records)
             result.clauses.extend(part.clauses)
             result.issues.extend(part.issues)

@@ -1,0 +1,109 @@
+"""DOCX plans (python-docx): paragraphs, headings and tables in reading order.
+
+Merged cells are read once (a cell spanning columns fills its first column, a vertically
+merged cell its first row); borderless layout tables (the header block with "Số: …" and the
+signature block) are read as paragraphs, not as task tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from retrieval.ingest.blocks import Block, SourceDocument, TableRow
+from retrieval.ingest.tables import header_roles, is_header_continuation, merge_header_rows
+
+
+def _cell_text(tc: object) -> str:
+    """Text of a `w:tc` element: its paragraphs joined by spaces (nested tables included)."""
+    texts = []
+    for p in tc.iter(qn("w:p")):  # type: ignore[attr-defined]
+        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        if text.strip():
+            texts.append(text.strip())
+    return " ".join(texts)
+
+
+def _grid_rows(table: Table) -> list[list[str]]:
+    """Rows as grid-aligned cells; a merged cell's text appears once, spanned cells are empty."""
+    rows: list[list[str]] = []
+    for tr in table._tbl.tr_lst:
+        cells: list[str] = []
+        for tc in tr.tc_lst:
+            span = tc.grid_span
+            v_merge = tc.vMerge
+            text = "" if v_merge == "continue" else _cell_text(tc)
+            cells.append(text)
+            cells.extend([""] * (span - 1))
+        rows.append(cells)
+    return rows
+
+
+def _has_borders(table: Table) -> bool:
+    """True when the table or its style draws cell borders (layout tables usually do not)."""
+    tbl_pr = table._tbl.tblPr
+    borders = tbl_pr.find(qn("w:tblBorders")) if tbl_pr is not None else None
+    if borders is not None:
+        return any(b.get(qn("w:val")) not in (None, "none", "nil") for b in borders)
+    style = table.style
+    while style is not None:
+        pr = style.element.find(qn("w:tblPr"))
+        found = pr.find(qn("w:tblBorders")) if pr is not None else None
+        if found is not None:
+            return any(b.get(qn("w:val")) not in (None, "none", "nil") for b in found)
+        style = style.base_style
+    return False
+
+
+def _is_data_table(rows: list[list[str]], bordered: bool) -> bool:
+    """A table whose header names table roles, or any bordered table of real size."""
+    for i, row in enumerate(rows[:4]):
+        if header_roles(row) is not None:
+            return True
+        if i + 1 < len(rows) and is_header_continuation(rows[i + 1]):
+            if header_roles(merge_header_rows(row, rows[i + 1])) is not None:
+                return True
+    width = max((len(r) for r in rows), default=0)
+    return bordered and len(rows) >= 3 and width >= 3
+
+
+def _table_block(table: Table, number: int) -> list[Block]:
+    """A data table as one table block; a layout table as paragraphs, cell by cell."""
+    rows = _grid_rows(table)
+    if _is_data_table(rows, _has_borders(table)):
+        return [Block("table", rows=[TableRow(r) for r in rows], table=number)]
+    blocks = []
+    for tr in table._tbl.tr_lst:
+        for tc in tr.tc_lst:
+            for p in tc.iter(qn("w:p")):
+                text = "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
+                if text:
+                    blocks.append(Block("paragraph", text=text))
+    return blocks
+
+
+def read_docx(path: Path, name: str) -> SourceDocument:
+    """Read a DOCX plan into blocks in document order."""
+    document = docx.Document(str(path))
+    out = SourceDocument()
+    tables = 0
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            para = Paragraph(child, document)
+            text = para.text.strip()
+            if not text:
+                continue
+            style = (para.style.name if para.style is not None else "") or ""
+            kind = "heading" if style.casefold().startswith(("heading", "title")) else "paragraph"
+            out.blocks.append(Block(kind, text=text))
+        elif child.tag == qn("w:tbl"):
+            table = Table(child, document)
+            blocks = _table_block(table, tables + 1)
+            if blocks and blocks[0].kind == "table":
+                tables += 1
+            out.blocks.extend(blocks)
+    return out

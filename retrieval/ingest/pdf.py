@@ -1,0 +1,114 @@
+"""PDF plans with a text layer (pdfplumber): text and ruled tables in reading order.
+
+A table continued on the next page is joined to the one before; the header repeated at the top
+of each page is dropped; a row split by the page break (its number cell empty) is joined to the
+row above; page numbers are ignored. A PDF without a text layer (a scan) is an error: it needs OCR.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+
+from retrieval.ingest.blocks import Block, SourceDocument, TableRow
+from retrieval.ingest.tables import fold_header
+from retrieval.models import ParseIssue
+
+_PAGE_NUMBER = re.compile(r"^(?:trang\s*)?[-–]?\s*\d{1,3}\s*[-–]?(?:\s*/\s*\d{1,3})?$", re.I)
+_MARGIN = 0.08  # top/bottom share of a page where a lone number is a page number
+NEEDS_OCR = (
+    "Tệp PDF không có lớp văn bản (bản quét ảnh): cần nhận dạng ký tự (OCR) trước khi nạp, "
+    "hoặc dùng bản DOCX/PDF gốc"
+)
+
+
+@dataclass
+class _Item:
+    """A text line or a table on one page, with its vertical position for reading order."""
+
+    top: float
+    text: str | None = None
+    rows: list[list[str]] | None = None
+
+
+def _clean_cell(cell: str | None) -> str:
+    return " ".join((cell or "").split())
+
+
+def _page_items(page: pdfplumber.page.Page) -> list[_Item]:
+    """Lines outside tables and the tables themselves, top to bottom; page numbers dropped."""
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj: dict) -> bool:
+        x = (obj["x0"] + obj["x1"]) / 2
+        y = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+    items = [
+        _Item(t.bbox[1], rows=[[_clean_cell(c) for c in row] for row in t.extract()])
+        for t in tables
+    ]
+    height = float(page.height) or 1.0
+    for line in page.filter(outside).extract_text_lines():
+        text = line["text"].strip()
+        in_margin = line["top"] < height * _MARGIN or line["bottom"] > height * (1 - _MARGIN)
+        if not text or (in_margin and _PAGE_NUMBER.match(text)):
+            continue
+        items.append(_Item(line["top"], text=text))
+    items.sort(key=lambda i: i.top)
+    return items
+
+
+def _same_row(a: list[str], b: list[str]) -> bool:
+    return [fold_header(c) for c in a] == [fold_header(c) for c in b]
+
+
+def _continue_table(block: Block, rows: list[list[str]], page: int) -> None:
+    """Append a table's rows from the next page: repeated header dropped, split row joined."""
+    header = [r.cells for r in block.rows[:3]]
+    while rows and any(_same_row(rows[0], h) for h in header):
+        rows = rows[1:]
+    if rows and block.rows and not rows[0][0].strip() and any(c.strip() for c in rows[0]):
+        last = block.rows[-1].cells
+        first = rows.pop(0)
+        block.rows[-1].cells = [" ".join(p for p in (a, b) if p) for a, b in zip(last, first, strict=False)]
+    block.rows.extend(TableRow(r, page) for r in rows)
+
+
+def read_pdf(path: Path, name: str) -> SourceDocument:
+    """Read a PDF plan into blocks; a scan without text gets a clear error issue."""
+    out = SourceDocument()
+    tables = 0
+    chars = 0
+    with pdfplumber.open(str(path)) as pdf:
+        out.pages = len(pdf.pages)
+        for number, page in enumerate(pdf.pages, start=1):
+            chars += len(page.chars)
+            for index, item in enumerate(_page_items(page)):
+                last = out.blocks[-1] if out.blocks else None
+                if item.rows is None:
+                    out.blocks.append(Block("paragraph", text=item.text or "", page=number))
+                    continue
+                width = max((len(r) for r in item.rows), default=0)
+                continues = (
+                    index == 0
+                    and last is not None
+                    and last.kind == "table"
+                    and last.page is not None
+                    and last.rows
+                    and max(len(r.cells) for r in last.rows) == width
+                )
+                if continues and last is not None:
+                    _continue_table(last, item.rows, number)
+                    continue
+                tables += 1
+                rows = [TableRow(r, number) for r in item.rows]
+                out.blocks.append(Block("table", rows=rows, page=number, table=tables))
+    if chars == 0:
+        out.blocks = []
+        out.issues.append(ParseIssue(name, 0, NEEDS_OCR, "error"))
+    return out
