@@ -27,6 +27,7 @@ from bot.querylog import QueryLog
 from bot.ratelimit import RateLimiter
 from bot.schemas import NOT_FOUND_TEXT, Answer
 from bot.settings import Settings
+from retrieval.search_index import dense_status
 
 log = logging.getLogger("planbot.api")
 
@@ -70,6 +71,8 @@ class Ready(BaseModel):
     build_id: str
     documents: int
     reloads: int
+    search: Literal["hybrid", "lexical"] = "hybrid"  # lexical: vectors missing or of another build
+    search_note: str | None = None
 
 
 class WebConfig(BaseModel):
@@ -234,10 +237,13 @@ def _probe_router(ctx: ApiContext) -> APIRouter:
         loaded = ctx.provider.get_loaded()
         if loaded is None:
             return error_response(503, headers={"Retry-After": "5"})
+        dense = dense_status(ctx.provider.index_dir)
         return Ready(
             build_id=loaded.build_id,
             documents=len(loaded.assistant.kb.documents()),
             reloads=ctx.provider.reloads,
+            search="lexical" if dense is not None and dense.mode == "lexical" else "hybrid",
+            search_note=dense.reason if dense is not None and dense.reason else None,
         )
 
     return router

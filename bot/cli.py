@@ -66,6 +66,8 @@ COUNT_LABELS = {
     "task": "nhiệm vụ",
     "model": "mô hình",
     "indicator": "chỉ tiêu",
+    "warnings": "cảnh báo",
+    "errors": "lỗi",
 }
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -148,7 +150,7 @@ def index_command(
             )
             tail = f" ({counts})" if counts else ""
             click.echo(f"[{event.index}/{event.total}] {event.document}: {event.message}{tail}")
-        elif event.stage in ("manifest", "store", "vectors"):
+        elif event.stage in ("manifest", "store", "vectors", "embed"):
             click.echo(event.message)
 
     embedder = None

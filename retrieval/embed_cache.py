@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -86,6 +86,8 @@ class CachedEmbedder:
         self.dim = inner.dim
         self.embedded_count = 0  # passages actually sent to the model
         self.cached_count = 0
+        self.progress: Callable[[int, int], None] | None = None  # (embedded so far, to embed)
+        self.chunk = 64  # texts per model call; each chunk is cached as soon as it is done
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Queries are not cached: they are short and rarely repeat exactly."""
@@ -103,9 +105,14 @@ class CachedEmbedder:
         missing = [i for i in range(len(items)) if i not in hits]
         if missing:
             unique = list(dict.fromkeys(items[i] for i in missing))
-            vecs = self.inner.embed_passages(unique)
-            self.cache.put_many(self.name, unique, vecs)
-            by_text = dict(zip(unique, vecs, strict=True))
+            by_text: dict[str, np.ndarray] = {}
+            for start in range(0, len(unique), self.chunk):
+                part = unique[start : start + self.chunk]
+                vecs = self.inner.embed_passages(part)
+                self.cache.put_many(self.name, part, vecs)  # a killed build keeps what it did
+                by_text.update(zip(part, vecs, strict=True))
+                if self.progress is not None:
+                    self.progress(start + len(part), len(unique))
             for i in missing:
                 out[i] = by_text[items[i]]
             self.embedded_count += len(unique)
