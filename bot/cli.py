@@ -30,6 +30,11 @@ from retrieval.kb import (
 from retrieval.models import Clause
 from retrieval.store import KB_FILE
 
+if __name__ == "__main__":  # `python -m bot.cli`: run the one imported copy of this module
+    from bot.cli import main as _entry
+
+    raise SystemExit(_entry())
+
 INDEX_ENV = "PLANBOT_INDEX_DIR"
 CORPUS_ENV = "PLANBOT_CORPUS_DIR"
 DEFAULT_INDEX_DIR = "indexes"
@@ -452,6 +457,7 @@ from bot.cli_ask import ask_command, eval_command  # noqa: E402
 
 main.add_command(ask_command)
 main.add_command(eval_command)
+from bot.cli_corpus import add_command, inspect_command  # noqa: E402 — adding plans
 
-if __name__ == "__main__":
-    main()
+main.add_command(add_command)
+main.add_command(inspect_command)
