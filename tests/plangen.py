@@ -15,42 +15,128 @@ FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 Layout = list[tuple[str, str]]  # (header text as printed, field: number/task/lead/…)
 
 LAYOUTS: dict[str, Layout] = {
-    "national": [("TT", "number"), ("Tên nhiệm vụ", "task"), ("Cơ quan chủ trì", "lead"),
-                 ("Cơ quan phối hợp", "coordinating"), ("Kết quả", "product"),
-                 ("Thời gian hoàn thành", "deadline")],
-    "reordered": [("STT", "number"), ("Nội dung công việc", "task"), ("Thời hạn", "deadline"),
-                  ("Đơn vị chủ trì", "lead"), ("Đơn vị phối hợp", "coordinating"),
-                  ("Ghi chú", "note")],
-    "leader": [("TT", "number"), ("Nội dung", "task"), ("Lãnh đạo chỉ đạo", "leader"),
-               ("Cơ quan chủ trì", "lead"), ("Cơ quan phối hợp", "coordinating"),
-               ("Thời gian hoàn thành", "deadline"), ("Ghi chú", "note")],
-    "minimal": [("Số TT", "number"), ("Nhiệm vụ", "task"), ("Đầu mối", "lead"),
-                ("Tiến độ", "deadline")],
-    "product": [("TT", "number"), ("Nhiệm vụ", "task"), ("Sản phẩm đầu ra", "product"),
-                ("Cơ quan chủ trì theo dõi", "lead"), ("Phối hợp", "coordinating"),
-                ("Thời gian thực hiện", "deadline")],
+    "national": [
+        ("TT", "number"),
+        ("Tên nhiệm vụ", "task"),
+        ("Cơ quan chủ trì", "lead"),
+        ("Cơ quan phối hợp", "coordinating"),
+        ("Kết quả", "product"),
+        ("Thời gian hoàn thành", "deadline"),
+    ],
+    "reordered": [
+        ("STT", "number"),
+        ("Nội dung công việc", "task"),
+        ("Thời hạn", "deadline"),
+        ("Đơn vị chủ trì", "lead"),
+        ("Đơn vị phối hợp", "coordinating"),
+        ("Ghi chú", "note"),
+    ],
+    "leader": [
+        ("TT", "number"),
+        ("Nội dung", "task"),
+        ("Lãnh đạo chỉ đạo", "leader"),
+        ("Cơ quan chủ trì", "lead"),
+        ("Cơ quan phối hợp", "coordinating"),
+        ("Thời gian hoàn thành", "deadline"),
+        ("Ghi chú", "note"),
+    ],
+    "minimal": [
+        ("Số TT", "number"),
+        ("Nhiệm vụ", "task"),
+        ("Đầu mối", "lead"),
+        ("Tiến độ", "deadline"),
+    ],
+    "product": [
+        ("TT", "number"),
+        ("Nhiệm vụ", "task"),
+        ("Sản phẩm đầu ra", "product"),
+        ("Cơ quan chủ trì theo dõi", "lead"),
+        ("Phối hợp", "coordinating"),
+        ("Thời gian thực hiện", "deadline"),
+    ],
 }
 
-MINISTRIES = ["Bộ Khoa học và Công nghệ", "Bộ Công an", "Bộ Tài chính", "Bộ Nội vụ",
-              "Bộ Quốc phòng", "Văn phòng Chính phủ", "Bộ Y tế", "Bộ Giáo dục và Đào tạo",
-              "Bộ Xây dựng", "Bộ Nông nghiệp và Môi trường", "Ngân hàng Nhà nước Việt Nam",
-              "Bộ Tư pháp", "Bộ Công Thương", "Bộ Ngoại giao", "Bộ Văn hóa, Thể thao và Du lịch"]
-PROVINCE = ["Sở Khoa học và Công nghệ", "Sở Nội vụ", "Sở Tài chính", "Sở Y tế",
-            "Sở Giáo dục và Đào tạo", "Công an tỉnh", "Văn phòng UBND tỉnh", "Sở Xây dựng",
-            "Sở Nông nghiệp và Môi trường", "UBND các xã, phường"]
-VERBS = ["Xây dựng", "Triển khai", "Nâng cấp", "Hoàn thiện", "Kết nối", "Số hóa", "Đánh giá",
-         "Tổ chức", "Rà soát", "Phát triển"]
-OBJECTS = ["cơ sở dữ liệu dân cư", "nền tảng chia sẻ dữ liệu", "hệ thống giám sát an toàn thông tin",
-           "dịch vụ công trực tuyến toàn trình", "kho dữ liệu dùng chung", "hạ tầng điện toán đám mây",
-           "ứng dụng định danh điện tử", "hệ thống báo cáo điều hành", "chữ ký số cho cán bộ",
-           "trung tâm điều hành thông minh", "cổng thông tin điện tử", "hồ sơ sức khỏe điện tử",
-           "học bạ số", "bản đồ số quy hoạch", "hệ thống quản lý văn bản"]
-DEADLINES = ["Quý I/2026", "Quý II/2026", "Quý III/2026", "Quý IV/2026", "Năm 2026",
-             "Tháng 6/2026", "Tháng 12/2026", "2026-2027", "Hằng năm", "Năm 2027"]
+MINISTRIES = [
+    "Bộ Khoa học và Công nghệ",
+    "Bộ Công an",
+    "Bộ Tài chính",
+    "Bộ Nội vụ",
+    "Bộ Quốc phòng",
+    "Văn phòng Chính phủ",
+    "Bộ Y tế",
+    "Bộ Giáo dục và Đào tạo",
+    "Bộ Xây dựng",
+    "Bộ Nông nghiệp và Môi trường",
+    "Ngân hàng Nhà nước Việt Nam",
+    "Bộ Tư pháp",
+    "Bộ Công Thương",
+    "Bộ Ngoại giao",
+    "Bộ Văn hóa, Thể thao và Du lịch",
+]
+PROVINCE = [
+    "Sở Khoa học và Công nghệ",
+    "Sở Nội vụ",
+    "Sở Tài chính",
+    "Sở Y tế",
+    "Sở Giáo dục và Đào tạo",
+    "Công an tỉnh",
+    "Văn phòng UBND tỉnh",
+    "Sở Xây dựng",
+    "Sở Nông nghiệp và Môi trường",
+    "UBND các xã, phường",
+]
+VERBS = [
+    "Xây dựng",
+    "Triển khai",
+    "Nâng cấp",
+    "Hoàn thiện",
+    "Kết nối",
+    "Số hóa",
+    "Đánh giá",
+    "Tổ chức",
+    "Rà soát",
+    "Phát triển",
+]
+OBJECTS = [
+    "cơ sở dữ liệu dân cư",
+    "nền tảng chia sẻ dữ liệu",
+    "hệ thống giám sát an toàn thông tin",
+    "dịch vụ công trực tuyến toàn trình",
+    "kho dữ liệu dùng chung",
+    "hạ tầng điện toán đám mây",
+    "ứng dụng định danh điện tử",
+    "hệ thống báo cáo điều hành",
+    "chữ ký số cho cán bộ",
+    "trung tâm điều hành thông minh",
+    "cổng thông tin điện tử",
+    "hồ sơ sức khỏe điện tử",
+    "học bạ số",
+    "bản đồ số quy hoạch",
+    "hệ thống quản lý văn bản",
+]
+DEADLINES = [
+    "Quý I/2026",
+    "Quý II/2026",
+    "Quý III/2026",
+    "Quý IV/2026",
+    "Năm 2026",
+    "Tháng 6/2026",
+    "Tháng 12/2026",
+    "2026-2027",
+    "Hằng năm",
+    "Năm 2027",
+]
 PRODUCTS = ["Quyết định phê duyệt", "Báo cáo", "Hệ thống đưa vào vận hành", "Kế hoạch", "Đề án"]
 LEADERS = ["Phó Thủ tướng Nguyễn Văn An", "PCT UBND tỉnh Trần Thị Bình", "Chủ tịch UBND tỉnh"]
-SECTIONS = ["Hoàn thiện thể chế", "Phát triển hạ tầng số", "Phát triển dữ liệu số",
-            "Chính quyền số", "Kinh tế số", "Xã hội số", "Bảo đảm an toàn thông tin"]
+SECTIONS = [
+    "Hoàn thiện thể chế",
+    "Phát triển hạ tầng số",
+    "Phát triển dữ liệu số",
+    "Chính quyền số",
+    "Kinh tế số",
+    "Xã hội số",
+    "Bảo đảm an toàn thông tin",
+]
 
 
 @dataclass
@@ -81,9 +167,13 @@ def make_plan(seed: int, rows: int = 30, national: bool = True, sections: int = 
     agencies = MINISTRIES if national else PROVINCE
     issuer = "CHÍNH PHỦ" if national else "UỶ BAN NHÂN DÂN TỈNH HÒA BÌNH"
     number = f"{rnd.randint(1, 300)}/{'NQ-CP' if national else 'KH-UBND'}"
-    spec = PlanSpec(number, issuer, "Hà Nội" if national else "Hòa Bình",
-                    (rnd.randint(1, 28), rnd.randint(1, 12), 2026),
-                    "Chương trình hành động về chuyển đổi số năm 2026")
+    spec = PlanSpec(
+        number,
+        issuer,
+        "Hà Nội" if national else "Hòa Bình",
+        (rnd.randint(1, 28), rnd.randint(1, 12), 2026),
+        "Chương trình hành động về chuyển đổi số năm 2026",
+    )
     romans = ["I", "II", "III", "IV", "V", "VI", "VII"][:sections]
     spec.sections = [(r, SECTIONS[i % len(SECTIONS)]) for i, r in enumerate(romans)]
     for i in range(rows):
@@ -91,11 +181,21 @@ def make_plan(seed: int, rows: int = 30, national: bool = True, sections: int = 
         lead = rnd.choice(agencies)
         coord = "; ".join(rnd.sample([a for a in agencies if a != lead], rnd.randint(1, 3)))
         task = f"{rnd.choice(VERBS)} {rnd.choice(OBJECTS)} giai đoạn {rnd.randint(1, 3)} (mã {seed}-{i + 1})"
-        spec.rows.append(TaskRow(sec, str(i + 1), {
-            "task": task, "lead": lead, "coordinating": coord,
-            "deadline": rnd.choice(DEADLINES), "product": rnd.choice(PRODUCTS),
-            "leader": rnd.choice(LEADERS), "note": "",
-        }))
+        spec.rows.append(
+            TaskRow(
+                sec,
+                str(i + 1),
+                {
+                    "task": task,
+                    "lead": lead,
+                    "coordinating": coord,
+                    "deadline": rnd.choice(DEADLINES),
+                    "product": rnd.choice(PRODUCTS),
+                    "leader": rnd.choice(LEADERS),
+                    "note": "",
+                },
+            )
+        )
     return spec
 
 
@@ -114,14 +214,26 @@ def table_rows(spec: PlanSpec, layout: Layout) -> list[list[str]]:
 
 def head_lines(spec: PlanSpec) -> list[str]:
     d, m, y = spec.date
-    return [spec.issuer, f"Số: {spec.number}", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-            f"{spec.place}, ngày {d:02d} tháng {m:02d} năm {y}", "KẾ HOẠCH", spec.title]
+    return [
+        spec.issuer,
+        f"Số: {spec.number}",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        f"{spec.place}, ngày {d:02d} tháng {m:02d} năm {y}",
+        "KẾ HOẠCH",
+        spec.title,
+    ]
 
 
 def body_lines() -> list[str]:
-    return ["I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "Thúc đẩy chuyển đổi số toàn diện.",
-            "II. NHIỆM VỤ", "Các nhiệm vụ cụ thể tại Phụ lục kèm theo.", "Phụ lục",
-            "DANH MỤC NHIỆM VỤ"]
+    return [
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "1. Mục đích",
+        "Thúc đẩy chuyển đổi số toàn diện.",
+        "II. NHIỆM VỤ",
+        "Các nhiệm vụ cụ thể tại Phụ lục kèm theo.",
+        "Phụ lục",
+        "DANH MỤC NHIỆM VỤ",
+    ]
 
 
 def write_text(spec: PlanSpec, layout: Layout, path: Path, pipe: bool = False) -> Path:
@@ -209,8 +321,11 @@ def write_pdf(
             last[task_col] = " ".join(words[:half])
         cells = [[Paragraph(c, style) for c in r] for r in [header, *chunk]]
         table = Table(cells)
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                                   ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        table.setStyle(
+            TableStyle(
+                [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+            )
+        )
         story.append(table)
         if n + 1 < len(chunks):
             story.append(PageBreak())

@@ -1,0 +1,185 @@
+"""Plans generated in several layouts and formats read back into exact task records."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import plangen
+import pytest
+from click.testing import CliRunner
+
+from retrieval.build import build_index
+from retrieval.ingest.metadata import read_metadata
+from retrieval.ingest.read import read_source
+from retrieval.ingest.tables import header_roles
+from retrieval.models import Document
+from retrieval.parser import parse_document
+
+pytestmark = pytest.mark.skipif(not plangen.FONT.is_file(), reason="DejaVuSans font missing")
+
+WRITERS = {
+    "txt": lambda spec, layout, p: plangen.write_text(spec, layout, p),
+    "md": lambda spec, layout, p: plangen.write_text(spec, layout, p, pipe=True),
+    "docx": lambda spec, layout, p: plangen.write_docx(spec, layout, p),
+    "pdf": lambda spec, layout, p: plangen.write_pdf(spec, layout, p),
+}
+
+
+def _share_right(spec: plangen.PlanSpec, path: Path) -> tuple[float, list]:
+    doc = Document("900", path.name, "", None, "", "", "city")
+    parsed = parse_document(doc, path.parent)
+    truth = {f"{r.section} {r.number}": r.values for r in spec.rows}
+    right = [
+        r
+        for r in parsed.records
+        if r.row in truth
+        and r.lead_raw == truth[r.row]["lead"]
+        and r.deadline == truth[r.row]["deadline"]
+        and r.content == truth[r.row]["task"]
+    ]
+    return len(right) / len(spec.rows), parsed.records
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+@pytest.mark.parametrize("layout", sorted(plangen.LAYOUTS))
+def test_every_layout_and_format_gives_exact_rows(tmp_path: Path, layout: str, fmt: str) -> None:
+    spec = plangen.make_plan(
+        seed=len(layout) * 7 + len(fmt), rows=40, national=layout == "national"
+    )
+    path = WRITERS[fmt](spec, plangen.LAYOUTS[layout], tmp_path / f"plan.{fmt}")
+    share, records = _share_right(spec, path)
+    assert share >= 0.95, (layout, fmt, share)
+    assert len({r.id for r in records}) == len(records)
+    if fmt in ("docx", "pdf"):
+        assert all(r.source and "bảng" in r.source for r in records)
+    if fmt == "pdf":
+        assert any(r.source.startswith("trang 3") for r in records)
+
+
+def test_pdf_row_split_across_pages_is_joined(tmp_path: Path) -> None:
+    spec = plangen.make_plan(seed=3, rows=30)
+    path = plangen.write_pdf(spec, plangen.LAYOUTS["national"], tmp_path / "p.pdf", rows_per_page=8)
+    _, records = _share_right(spec, path)
+    by_row = {r.row: r for r in records}
+    # Rows printed last on a page are split in the middle of their task text.
+    assert by_row["I 7"].content == spec.rows[6].values["task"]
+    assert len(records) == 30
+
+
+def test_scan_pdf_needs_ocr(tmp_path: Path) -> None:
+    source = read_source(plangen.write_scan_pdf(tmp_path / "scan.pdf"), "scan.pdf")
+    assert source.lines == []
+    assert [i.severity for i in source.issues] == ["error"]
+    assert "OCR" in source.issues[0].message
+
+
+def test_docx_layout_table_is_not_a_task_table(tmp_path: Path) -> None:
+    spec = plangen.make_plan(seed=5, rows=10, national=False)
+    path = plangen.write_docx(spec, plangen.LAYOUTS["minimal"], tmp_path / "p.docx")
+    lines = read_source(path, "p.docx").lines
+    assert "Số: " + spec.number in lines  # the header block became paragraphs
+    meta = read_metadata(lines)
+    assert meta.number == spec.number and meta.scope == "province"
+    assert meta.date == f"2026-{spec.date[1]:02d}-{spec.date[0]:02d}"
+
+
+def test_two_row_header_is_read_column_by_column(tmp_path: Path) -> None:
+    lines = [
+        "Phụ lục",
+        "TT\tNội dung\tCơ quan thực hiện\t\tThời hạn",
+        "\t\tChủ trì\tPhối hợp\t",
+        "1\tXây dựng kho dữ liệu\tSở Nội vụ\tSở Y tế\tQuý II/2026",
+    ]
+    (tmp_path / "p.txt").write_text("\n".join(lines), encoding="utf-8")
+    doc = Document("900", "p.txt", "", None, "", "", "city")
+    [rec] = parse_document(doc, tmp_path).records
+    assert (rec.lead_raw, rec.coordinating_raw, rec.deadline) == (
+        "Sở Nội vụ",
+        "Sở Y tế",
+        "Quý II/2026",
+    )
+
+
+def test_header_roles_any_order_and_names() -> None:
+    roles = header_roles(
+        ["Thời gian hoàn thành", "Cơ quan chủ trì theo dõi", "Tên nhiệm vụ", "STT"]
+    )
+    assert roles == ["deadline", "lead", "content", "stt"]
+    assert header_roles(["Họ và tên", "Chức vụ"]) is None
+
+
+def test_task_header_without_rows_fails(tmp_path: Path) -> None:
+    (tmp_path / "p.txt").write_text("TT\tNhiệm vụ\tChủ trì\tThời hạn\n\nHết.\n", encoding="utf-8")
+    doc = Document("900", "p.txt", "", None, "", "", "city")
+    parsed = parse_document(doc, tmp_path)
+    assert any(
+        i.severity == "error" and "không đọc được dòng nào" in i.message for i in parsed.issues
+    )
+
+
+def _corpus(tmp_path: Path, text: str) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir(exist_ok=True)
+    (corpus / "900_plan.txt").write_text(text, encoding="utf-8")
+    entry = {
+        "id": "900",
+        "file": "900_plan.txt",
+        "number": "1/KH",
+        "issuer": "UBND",
+        "title": "Kế hoạch",
+        "scope": "province",
+        "date": "2026-01-01",
+    }
+    (corpus / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
+    return corpus
+
+
+def test_cut_table_and_empty_file_fail_and_keep_previous_rows(tmp_path: Path) -> None:
+    spec = plangen.make_plan(seed=9, rows=40, national=False)
+    full = plangen.write_text(spec, plangen.LAYOUTS["reordered"], tmp_path / "full.txt")
+    text = full.read_text(encoding="utf-8")
+    corpus = _corpus(tmp_path, text)
+    first = build_index(corpus, tmp_path / "idx")
+    assert first.ok and first.documents[0].tasks == 40
+    lines = text.splitlines()
+    cut = lines[: len(lines) // 2]  # the table cut in the middle
+    (corpus / "900_plan.txt").write_text("\n".join(cut), encoding="utf-8")
+    second = build_index(corpus, tmp_path / "idx")
+    assert not second.ok and second.documents[0].status == "kept"
+    assert second.documents[0].tasks == 40
+    assert any("giảm từ 40" in i.message and i.file == "900_plan.txt" for i in second.errors)
+    (corpus / "900_plan.txt").write_text("", encoding="utf-8")
+    third = build_index(corpus, tmp_path / "idx")
+    assert not third.ok and third.documents[0].tasks == 40
+    assert any("rỗng" in i.message for i in third.errors)
+
+
+def test_add_inspect_index_tasks_on_a_new_plan(tmp_path: Path) -> None:
+    from bot.cli import main
+
+    spec = plangen.make_plan(seed=11, rows=25)
+    plan = plangen.write_docx(spec, plangen.LAYOUTS["national"], tmp_path / "ctdh.docx")
+    corpus, index = tmp_path / "corpus", tmp_path / "idx"
+    runner = CliRunner()
+    shown = runner.invoke(main, ["inspect", str(plan)])
+    assert shown.exit_code == 0, shown.output
+    assert "Cơ quan chủ trì → chủ trì" in shown.output and "25 dòng" in shown.output
+    assert not corpus.exists()  # inspect writes nothing
+    added = runner.invoke(main, ["add", str(plan), "--corpus", str(corpus)])
+    assert added.exit_code == 0, added.output
+    again = runner.invoke(main, ["add", str(plan), "--corpus", str(corpus)])
+    assert again.exit_code != 0 and "đã có trong kho" in again.output
+    entry = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))["documents"][0]
+    assert (entry["number"], entry["scope"]) == (spec.number, "national")
+    built = runner.invoke(
+        main, ["index", "--corpus", str(corpus), "--index-dir", str(index), "--no-vectors"]
+    )
+    assert built.exit_code == 0, built.output
+    assert "25 nhiệm vụ" in built.output
+    listed = runner.invoke(
+        main, ["tasks", "--index-dir", str(index), "--document", entry["id"], "--json"]
+    )
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.output)
+    assert len(rows) == 25
