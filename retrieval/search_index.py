@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -113,7 +114,13 @@ def kb_snapshot(index_dir: Path) -> str:
             conn.close()
     except sqlite3.Error:
         return ""
-    return str(row[0]) if row else ""
+    if not row:
+        return ""
+    try:
+        value = json.loads(row[0])  # build_info values are stored as JSON
+    except (TypeError, ValueError):
+        value = row[0]
+    return str(value)
 
 
 _EMBEDDERS: dict[str, Embedder] = {}

@@ -10,8 +10,16 @@ from dataclasses import dataclass, field
 _NUMBER = re.compile(r"^\s*Số\s*[:.]?\s*(\S.*?)\s*$", re.IGNORECASE)
 _DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _TYPES = (
-    "KẾ HOẠCH", "CHƯƠNG TRÌNH HÀNH ĐỘNG", "CHƯƠNG TRÌNH", "NGHỊ QUYẾT", "QUYẾT ĐỊNH",
-    "CHỈ THỊ", "HƯỚNG DẪN", "ĐỀ ÁN", "THÔNG BÁO", "CÔNG VĂN",
+    "KẾ HOẠCH",
+    "CHƯƠNG TRÌNH HÀNH ĐỘNG",
+    "CHƯƠNG TRÌNH",
+    "NGHỊ QUYẾT",
+    "QUYẾT ĐỊNH",
+    "CHỈ THỊ",
+    "HƯỚNG DẪN",
+    "ĐỀ ÁN",
+    "THÔNG BÁO",
+    "CÔNG VĂN",
 )
 _SKIP = ("CỘNG HÒA", "CỘNG HOÀ", "ĐỘC LẬP", "Độc lập")
 _ISSUER = re.compile(
@@ -52,7 +60,9 @@ def level_of(issuer: str, number: str) -> str:
         return "commune"
     if re.search(r"\b(quận|huyện|thị xã)\b", s):
         return "district"
-    if "thành phố" in s and any(c in s for c in ("hà nội", "hồ chí minh", "hải phòng", "đà nẵng", "cần thơ", "huế")):
+    if "thành phố" in s and any(
+        c in s for c in ("hà nội", "hồ chí minh", "hải phòng", "đà nẵng", "cần thơ", "huế")
+    ):
         return "city"
     if "tỉnh" in s or s.startswith("sở "):
         return "province"

@@ -75,7 +75,9 @@ def _continue_table(block: Block, rows: list[list[str]], page: int) -> None:
     if rows and block.rows and not rows[0][0].strip() and any(c.strip() for c in rows[0]):
         last = block.rows[-1].cells
         first = rows.pop(0)
-        block.rows[-1].cells = [" ".join(p for p in (a, b) if p) for a, b in zip(last, first, strict=False)]
+        block.rows[-1].cells = [
+            " ".join(p for p in (a, b) if p) for a, b in zip(last, first, strict=False)
+        ]
     block.rows.extend(TableRow(r, page) for r in rows)
 
 

@@ -28,7 +28,10 @@ _RULES: tuple[tuple[str, str], ...] = (
     (r"sản phẩm|kết quả|hình thức văn bản", "product"),
     (r"ghi chú", "note"),
     (r"^đơn vị tính$|^đvt$|^đơn vị$", "unit"),
-    (r"nội dung|nhiệm vụ|mô hình|chỉ tiêu|chi tiêu|công việc|hoạt động|giải pháp|đề án|dự án", "content"),
+    (
+        r"nội dung|nhiệm vụ|mô hình|chỉ tiêu|chi tiêu|công việc|hoạt động|giải pháp|đề án|dự án",
+        "content",
+    ),
 )
 _COMPILED = tuple((re.compile(p), role) for p, role in _RULES)
 TASK_ROLES = frozenset({"lead", "coordinating", "deadline", "leader"})
@@ -90,7 +93,10 @@ def merge_header_rows(top: list[str], below: list[str]) -> list[str]:
             carried.append(cell)
         else:
             carried.append(last if below[i].strip() else "")
-    return [" ".join(p for p in (a.strip(), b.strip()) if p) for a, b in zip(carried, below, strict=True)]
+    return [
+        " ".join(p for p in (a.strip(), b.strip()) if p)
+        for a, b in zip(carried, below, strict=True)
+    ]
 
 
 def is_header_continuation(cells: list[str]) -> bool:
