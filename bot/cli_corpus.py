@@ -41,7 +41,9 @@ def _check_file(path: Path) -> None:
     if not path.is_file():
         fail(f"Không tìm thấy tệp {path}")
     if path.suffix.casefold() not in SUPPORTED:
-        fail(f"{path.name}: định dạng {path.suffix or '(không đuôi)'} chưa hỗ trợ; dùng DOCX, PDF hoặc .txt/.md")
+        fail(
+            f"{path.name}: định dạng {path.suffix or '(không đuôi)'} chưa hỗ trợ; dùng DOCX, PDF hoặc .txt/.md"
+        )
 
 
 def _parse(path: Path, doc_id: str = "new") -> tuple[ParsedDocument, list[str]]:
@@ -162,7 +164,9 @@ def add_command(
     for entry in entries:
         existing = corpus_dir / str(entry.get("file", ""))
         if existing.is_file() and file_digest(existing) == digest:
-            fail(f"Tệp này đã có trong kho: {entry['file']} (mã {entry['id']}); không thêm lần nữa.")
+            fail(
+                f"Tệp này đã có trong kho: {entry['file']} (mã {entry['id']}); không thêm lần nữa."
+            )
     if date_text and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_text):
         fail("--date phải có dạng YYYY-MM-DD")
     parsed, lines = _parse(file)

@@ -292,6 +292,8 @@ def write_pdf(
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+    if not FONT.is_file():
+        raise FileNotFoundError(f"{FONT} missing: run scripts/install_system_deps.sh")
     if "DejaVu" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("DejaVu", str(FONT)))
     style = ParagraphStyle("vi", fontName="DejaVu", fontSize=9, leading=11)

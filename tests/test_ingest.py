@@ -16,8 +16,6 @@ from retrieval.ingest.tables import header_roles
 from retrieval.models import Document
 from retrieval.parser import parse_document
 
-pytestmark = pytest.mark.skipif(not plangen.FONT.is_file(), reason="DejaVuSans font missing")
-
 WRITERS = {
     "txt": lambda spec, layout, p: plangen.write_text(spec, layout, p),
     "md": lambda spec, layout, p: plangen.write_text(spec, layout, p, pipe=True),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Literal
 
 TableKind = Literal["task", "model", "indicator"]
@@ -44,6 +45,7 @@ def fold_header(text: str) -> str:
     return " ".join(text.split()).strip(" :.")
 
 
+@lru_cache(maxsize=4096)
 def header_role(text: str) -> str | None:
     """The role of one header cell ("Cơ quan chủ trì" → "lead"), None when not a header word."""
     folded = fold_header(text)
@@ -61,6 +63,8 @@ def header_roles(cells: list[str]) -> list[str | None] | None:
     A header names a content column and at least one task role (lead, coordinating, deadline,
     leader) or a target; every other non-empty cell must be a header word too.
     """
+    if len(cells) > 1 and any(len(c) > 120 for c in cells):
+        return None  # a data row that mentions header words in its long text
     roles = [header_role(c) for c in cells]
     named = [r for r in roles if r]
     if "content" not in named or not (TASK_ROLES | {"target"}) & set(named):
