@@ -181,3 +181,31 @@ def test_add_inspect_index_tasks_on_a_new_plan(tmp_path: Path) -> None:
     assert listed.exit_code == 0, listed.output
     rows = json.loads(listed.output)
     assert len(rows) == 25
+
+
+def test_questions_about_an_added_plan_are_answered_from_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_snapshot import SPEC, HashEmbedder
+
+    from bot.assistant import Assistant
+    from bot.cli import main
+    from retrieval import search_index
+
+    monkeypatch.setitem(search_index._EMBEDDERS, SPEC, HashEmbedder())
+    monkeypatch.setenv("PLANBOT_EMBED_CACHE_DIR", str(tmp_path / "cache"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    spec = plangen.make_plan(seed=21, rows=30)
+    plan = plangen.write_pdf(spec, plangen.LAYOUTS["national"], tmp_path / "ct.pdf")
+    added = CliRunner().invoke(main, ["add", str(plan), "--corpus", str(corpus)])
+    assert added.exit_code == 0, added.output
+    assert build_index(corpus, tmp_path / "idx", embedder=HashEmbedder()).ok
+    assistant = Assistant.from_index(tmp_path / "idx", SPEC)
+    right = 0
+    for row in spec.rows[:10]:
+        answer = assistant.ask(f"Ai chủ trì nhiệm vụ {row.values['task']}, hạn khi nào?")
+        text = answer.answer
+        right += row.values["lead"] in text and row.values["deadline"] in text
+    assert right >= 9
+    assert "trang" in answer.answer  # the citation names the PDF page
