@@ -19,8 +19,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import plangen  # noqa: E402
 
+from retrieval.ingest.parser import parse_document  # noqa: E402
 from retrieval.models import Document  # noqa: E402
-from retrieval.parser import parse_document  # noqa: E402
 
 
 def main() -> None:

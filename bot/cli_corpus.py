@@ -12,11 +12,11 @@ import click
 
 from bot.cli import corpus_option, fail
 from retrieval.ingest.metadata import LEVELS, PlanMetadata, read_metadata
+from retrieval.ingest.parser import parse_lines
 from retrieval.ingest.read import SUPPORTED, read_source
 from retrieval.ingest.tables import header_roles, is_header_continuation, merge_header_rows
 from retrieval.manifest import ManifestError, append_entry, read_entries
 from retrieval.models import Document, ParsedDocument
-from retrieval.parser import parse_lines
 
 ROLE_LABELS = {
     "stt": "số thứ tự",

@@ -19,10 +19,10 @@ from typing import Any
 
 from retrieval.agencies import AgencyDirectory
 from retrieval.enrich import enrich
+from retrieval.ingest.parser import parse_document
 from retrieval.kb import KnowledgeBase, RecordFilter
 from retrieval.manifest import MANIFEST_NAME, ManifestError, load_manifest
 from retrieval.models import Document, ParsedDocument, ParseIssue
-from retrieval.parser import parse_document
 from retrieval.passages import Passage, build_passages
 from retrieval.store import KB_FILE, StoreStats, write_store
 

@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from retrieval.build import build_index
 from retrieval.ingest.metadata import read_metadata
+from retrieval.ingest.parser import parse_document
 from retrieval.ingest.read import read_source
 from retrieval.ingest.tables import header_roles
 from retrieval.models import Document
-from retrieval.parser import parse_document
 
 WRITERS = {
     "txt": lambda spec, layout, p: plangen.write_text(spec, layout, p),

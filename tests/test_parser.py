@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import parser as parser_mod
+from retrieval.ingest import parser as parser_mod
+from retrieval.ingest.parser import parse_document, read_lines
 from retrieval.manifest import ManifestError, load_manifest
 from retrieval.models import Document, ParsedDocument, Record, TableParse
-from retrieval.parser import parse_document, read_lines
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

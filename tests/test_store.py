@@ -15,9 +15,9 @@ from retrieval.agencies import AgencyDirectory
 from retrieval.build import build_index
 from retrieval.embeddings import normalize_rows
 from retrieval.enrich import enrich, plan_year
+from retrieval.ingest.parser import parse_document
 from retrieval.manifest import load_manifest
 from retrieval.models import Clause, Document, ParsedDocument, Record
-from retrieval.parser import parse_document
 from retrieval.store import FTS_TABLE, KB_FILE, write_store
 from retrieval.textnorm import fold
 from retrieval.vectors import VectorIndex

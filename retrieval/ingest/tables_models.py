@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from retrieval.body import classify
 from retrieval.cleaning import clean_text, join_parts
+from retrieval.ingest.body import classify
 from retrieval.ingest.tables import header_roles, table_kind
 from retrieval.models import Document, ParseIssue, Record, TableParse
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from retrieval.body import parse_clauses
 from retrieval.ingest.blocks import SourceLines
+from retrieval.ingest.body import parse_clauses
 from retrieval.ingest.read import read_source
+from retrieval.ingest.tables_models import parse_model_tables
+from retrieval.ingest.tables_plan import parse_plan_tables
 from retrieval.models import Document, ParsedDocument, ParseIssue, Record, TableParse
-from retrieval.tables_models import parse_model_tables
-from retrieval.tables_plan import parse_plan_tables
 
 TableParser = Callable[[Document, list[str]], TableParse]
 
