@@ -161,8 +161,11 @@ class PlanSpec:
     sections: list[tuple[str, str]] = field(default_factory=list)  # (roman, title)
 
 
-def make_plan(seed: int, rows: int = 30, national: bool = True, sections: int = 3) -> PlanSpec:
-    """Random but seeded content: `rows` tasks spread over `sections` roman sections."""
+def make_plan(
+    seed: int, rows: int = 30, national: bool = True, sections: int = 3, lead_runs: int = 1
+) -> PlanSpec:
+    """Random but seeded content: `rows` tasks spread over `sections` roman sections; with
+    `lead_runs` > 1 consecutive tasks share their lead in runs (printed as a merged cell)."""
     rnd = random.Random(seed)
     agencies = MINISTRIES if national else PROVINCE
     issuer = "CHÍNH PHỦ" if national else "UỶ BAN NHÂN DÂN TỈNH HÒA BÌNH"
@@ -178,7 +181,8 @@ def make_plan(seed: int, rows: int = 30, national: bool = True, sections: int = 
     spec.sections = [(r, SECTIONS[i % len(SECTIONS)]) for i, r in enumerate(romans)]
     for i in range(rows):
         sec = romans[min(i * len(romans) // rows, len(romans) - 1)]
-        lead = rnd.choice(agencies)
+        if i % lead_runs == 0 or not spec.rows:
+            lead = rnd.choice(agencies)
         coord = "; ".join(rnd.sample([a for a in agencies if a != lead], rnd.randint(1, 3)))
         task = f"{rnd.choice(VERBS)} {rnd.choice(OBJECTS)} giai đoạn {rnd.randint(1, 3)} (mã {seed}-{i + 1})"
         spec.rows.append(
@@ -201,6 +205,24 @@ def make_plan(seed: int, rows: int = 30, national: bool = True, sections: int = 
 
 def _cells(row: TaskRow, layout: Layout) -> list[str]:
     return [row.number if f == "number" else row.values.get(f, "") for _, f in layout]
+
+
+def _vertical_runs(
+    rows: list[list[str]], layout: Layout, field_name: str, start: int = 1
+) -> list[tuple[int, int, int]]:
+    """(column, first row, last row) of runs of equal non-empty cells in one column."""
+    fields = [f for _, f in layout]
+    if field_name not in fields:
+        return []
+    col = fields.index(field_name)
+    runs = []
+    top = start
+    for r in range(start + 1, len(rows) + 1):
+        if r == len(rows) or rows[r][col] != rows[top][col] or not rows[r][0].isdigit():
+            if r - 1 > top and rows[top][col] and rows[top][0].isdigit():
+                runs.append((col, top, r - 1))
+            top = r
+    return runs
 
 
 def table_rows(spec: PlanSpec, layout: Layout) -> list[list[str]]:
@@ -274,13 +296,22 @@ def write_docx(spec: PlanSpec, layout: Layout, path: Path, merge_sections: bool 
         if merge_sections and i > 0 and cells[0] in {s for s, _ in spec.sections}:
             merged = table.cell(i, 1).merge(table.cell(i, len(layout) - 1))
             merged.text = cells[1]
+    for col, top, bottom in _vertical_runs(rows, layout, "lead"):
+        text = rows[top][col]
+        merged = table.cell(top, col).merge(table.cell(bottom, col))
+        merged.text = text
     document.add_paragraph("Nơi nhận:")
     document.save(str(path))
     return path
 
 
 def write_pdf(
-    spec: PlanSpec, layout: Layout, path: Path, rows_per_page: int = 14, split_rows: bool = True
+    spec: PlanSpec,
+    layout: Layout,
+    path: Path,
+    rows_per_page: int = 14,
+    split_rows: bool = True,
+    merge: bool = True,
 ) -> Path:
     """A PDF plan whose ruled table runs over pages: the header repeated on each page, page
     numbers in the footer and (when `split_rows`) the last row of a page continued on the next,
@@ -321,13 +352,23 @@ def write_pdf(
             carry = [""] * len(last)
             carry[task_col] = " ".join(words[half:])
             last[task_col] = " ".join(words[:half])
-        cells = [[Paragraph(c, style) for c in r] for r in [header, *chunk]]
+        page_rows = [header, *chunk]
+        cells: list[list] = [[Paragraph(c, style) for c in r] for r in page_rows]
+        commands = [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+        if merge:  # section titles across the row; a lead shared by a run of rows printed once
+            sections = {s for s, _ in spec.sections}
+            for r, row in enumerate(page_rows):
+                if r and row[0] in sections:
+                    commands.append(("SPAN", (1, r), (-1, r)))
+            for col, top, bottom in _vertical_runs(page_rows, layout, "lead"):
+                commands.append(("SPAN", (col, top), (col, bottom)))
+                for r in range(top + 1, bottom + 1):
+                    cells[r][col] = ""
         table = Table(cells)
-        table.setStyle(
-            TableStyle(
-                [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
-            )
-        )
+        table.setStyle(TableStyle(commands))
         story.append(table)
         if n + 1 < len(chunks):
             story.append(PageBreak())

@@ -209,3 +209,11 @@ def test_questions_about_an_added_plan_are_answered_from_it(
         right += row.values["lead"] in text and row.values["deadline"] in text
     assert right >= 9
     assert "trang" in answer.answer  # the citation names the PDF page
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_lead_merged_down_several_rows_belongs_to_each_row(tmp_path: Path, fmt: str) -> None:
+    spec = plangen.make_plan(seed=5, rows=30, lead_runs=3)
+    path = WRITERS[fmt](spec, plangen.LAYOUTS["national"], tmp_path / f"plan.{fmt}")
+    share, records = _share_right(spec, path)
+    assert share >= 0.95 and len(records) == 30

@@ -51,6 +51,34 @@ class SourceLines:
     issues: list[ParseIssue] = field(default_factory=list)
 
 
+def fill_merged_down(rows: list[list[str]], merged: list[list[bool]]) -> None:
+    """Give a vertically merged cell's text to every numbered row it spans (one lead for three
+    tasks), except in the number and content columns, where a merged cell is one text read once.
+
+    `merged[r][c]` is True when cell (r, c) continues the cell above. Rows without a number are
+    continuation rows: they keep the merged cell empty so its text is not joined twice.
+    """
+    from retrieval.ingest.tables import header_roles
+
+    roles: list[str | None] = []
+    for row in rows[:4]:
+        found = header_roles(row)
+        if found is not None:
+            roles = found
+            break
+    number_col = roles.index("stt") if "stt" in roles else 0
+    once = {number_col} | {i for i, r in enumerate(roles) if r in ("content", "detail")}
+    anchor: dict[int, str] = {}
+    for r, row in enumerate(rows):
+        numbered = number_col < len(row) and bool(row[number_col].strip())
+        for c, text in enumerate(row):
+            is_merged = r < len(merged) and c < len(merged[r]) and merged[r][c]
+            if not is_merged:
+                anchor[c] = text
+            elif numbered and c not in once:
+                row[c] = anchor.get(c, "")
+
+
 def _cell_text(text: str) -> str:
     """A cell on one line: tabs and newlines inside a cell become spaces."""
     return " ".join(text.replace("\t", " ").split())

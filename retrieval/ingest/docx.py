@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from retrieval.ingest.blocks import Block, SourceDocument, TableRow
+from retrieval.ingest.blocks import Block, SourceDocument, TableRow, fill_merged_down
 from retrieval.ingest.tables import header_roles, is_header_continuation, merge_header_rows
 
 
@@ -29,17 +29,22 @@ def _cell_text(tc: object) -> str:
 
 
 def _grid_rows(table: Table) -> list[list[str]]:
-    """Rows as grid-aligned cells; a merged cell's text appears once, spanned cells are empty."""
+    """Rows as grid-aligned cells; a cell spanning columns fills its first column, a cell merged
+    down the rows is shared by the numbered rows it spans (`fill_merged_down`)."""
     rows: list[list[str]] = []
+    merged: list[list[bool]] = []
     for tr in table._tbl.tr_lst:
         cells: list[str] = []
+        flags: list[bool] = []
         for tc in tr.tc_lst:
             span = tc.grid_span
-            v_merge = tc.vMerge
-            text = "" if v_merge == "continue" else _cell_text(tc)
-            cells.append(text)
+            below = tc.vMerge == "continue"
+            cells.append("" if below else _cell_text(tc))
             cells.extend([""] * (span - 1))
+            flags.extend([below] * span)
         rows.append(cells)
+        merged.append(flags)
+    fill_merged_down(rows, merged)
     return rows
 
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
+from pdfplumber.table import Table
 
-from retrieval.ingest.blocks import Block, SourceDocument, TableRow
+from retrieval.ingest.blocks import Block, SourceDocument, TableRow, fill_merged_down
 from retrieval.ingest.tables import fold_header
 from retrieval.models import ParseIssue
 
@@ -38,6 +39,29 @@ def _clean_cell(cell: str | None) -> str:
     return " ".join((cell or "").split())
 
 
+def _table_rows(table: Table) -> list[list[str]]:
+    """Clean cells of a ruled table. An empty slot (None) inside a cell that spans columns stays
+    empty; inside a cell merged down from the row above it shares that cell's text."""
+    raw = table.extract()
+    boxes = [row.cells for row in table.rows]
+    col_x0: dict[int, float] = {}
+    for row in boxes:
+        for c, box in enumerate(row):
+            if box is not None:
+                col_x0.setdefault(c, box[0])
+    merged = [[False] * len(row) for row in raw]
+    for r, row in enumerate(boxes):
+        for c, box in enumerate(row):
+            if box is not None or r == 0 or c not in col_x0:
+                continue
+            left = next((row[k] for k in range(c - 1, -1, -1) if row[k] is not None), None)
+            spans_here = left is not None and left[2] > col_x0[c] + 1
+            merged[r][c] = not spans_here
+    rows = [[_clean_cell(c) for c in row] for row in raw]
+    fill_merged_down(rows, merged)
+    return rows
+
+
 def _page_items(page: pdfplumber.page.Page) -> list[_Item]:
     """Lines outside tables and the tables themselves, top to bottom; page numbers dropped."""
     tables = page.find_tables()
@@ -48,10 +72,7 @@ def _page_items(page: pdfplumber.page.Page) -> list[_Item]:
         y = (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
-    items = [
-        _Item(t.bbox[1], rows=[[_clean_cell(c) for c in row] for row in t.extract()])
-        for t in tables
-    ]
+    items = [_Item(t.bbox[1], rows=_table_rows(t)) for t in tables]
     height = float(page.height) or 1.0
     for line in page.filter(outside).extract_text_lines():
         text = line["text"].strip()
