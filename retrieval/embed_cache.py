@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -88,10 +89,20 @@ class CachedEmbedder:
         self.cached_count = 0
         self.progress: Callable[[int, int], None] | None = None  # (embedded so far, to embed)
         self.chunk = 64  # texts per model call; each chunk is cached as soon as it is done
+        self.workers = 1  # concurrent model calls (a build uses every core: see stage_search_index)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Queries are not cached: they are short and rarely repeat exactly."""
         return self.inner.embed_queries(texts)
+
+    def _embed_parts(self, parts: list[list[str]]) -> Iterator[np.ndarray]:
+        """Embed chunks in order; on several workers when the model allows concurrent calls."""
+        workers = self.workers if getattr(self.inner, "parallel_safe", False) else 1
+        if workers <= 1 or len(parts) <= 1:
+            yield from (self.inner.embed_passages(p) for p in parts)
+            return
+        with ThreadPoolExecutor(workers) as pool:
+            yield from pool.map(self.inner.embed_passages, parts)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors for `texts`, embedding only those missing from the cache."""
@@ -106,13 +117,14 @@ class CachedEmbedder:
         if missing:
             unique = list(dict.fromkeys(items[i] for i in missing))
             by_text: dict[str, np.ndarray] = {}
-            for start in range(0, len(unique), self.chunk):
-                part = unique[start : start + self.chunk]
-                vecs = self.inner.embed_passages(part)
+            parts = [unique[i : i + self.chunk] for i in range(0, len(unique), self.chunk)]
+            done = 0
+            for part, vecs in zip(parts, self._embed_parts(parts), strict=True):
                 self.cache.put_many(self.name, part, vecs)  # a killed build keeps what it did
                 by_text.update(zip(part, vecs, strict=True))
+                done += len(part)
                 if self.progress is not None:
-                    self.progress(start + len(part), len(unique))
+                    self.progress(done, len(unique))
             for i in missing:
                 out[i] = by_text[items[i]]
             self.embedded_count += len(unique)

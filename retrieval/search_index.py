@@ -38,6 +38,15 @@ def embedder_spec(spec: str | None = None) -> str:
 
 
 STAGING_DIR = ".vectors.tmp"
+WORKERS_VAR = "PLANBOT_BUILD_WORKERS"  # concurrent embedding calls while building (default: cores)
+
+
+def build_workers() -> int:
+    """How many chunks a build embeds at once: PLANBOT_BUILD_WORKERS, else every CPU core."""
+    value = os.environ.get(WORKERS_VAR, "")
+    return max(1, int(value)) if value.isdigit() else max(1, os.cpu_count() or 1)
+
+
 EmbedProgress = Callable[[int, int], None]
 
 
@@ -58,6 +67,7 @@ def stage_search_index(
     try:
         cached = CachedEmbedder(inner, cache)
         cached.progress = progress
+        cached.workers = build_workers()
         vectors = cached.embed_passages([p.text for p in passages])
         missing = cached.embedded_count
     finally:

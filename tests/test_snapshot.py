@@ -117,3 +117,38 @@ def test_readyz_reports_lexical_fallback(
     with TestClient(create_app(Settings.from_env(), provider)) as client:
         body = client.get("/readyz").json()
     assert body["search"] == "lexical" and "từ khóa" in body["search_note"]
+
+
+class FlakyEmbedder(HashEmbedder):
+    """Fails on the chunk that contains `bad`; safe to call from several threads."""
+
+    parallel_safe = True
+
+    def __init__(self, bad: str | None = None) -> None:
+        self.bad = bad
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if self.bad in texts:
+            raise RuntimeError("bị dừng")
+        return super().embed_passages(texts)
+
+
+def test_parallel_chunks_keep_order_report_progress_and_cache_done_work(tmp_path: Path) -> None:
+    from retrieval.embed_cache import CachedEmbedder, EmbeddingCache
+
+    texts = [f"đoạn văn số {i}" for i in range(50)]
+    expected = HashEmbedder().embed_passages(texts)
+    cache = EmbeddingCache.in_dir(tmp_path)
+    flaky = CachedEmbedder(FlakyEmbedder(bad=texts[45]), cache)
+    flaky.chunk, flaky.workers = 10, 2
+    with pytest.raises(RuntimeError):
+        flaky.embed_passages(texts)
+    before = cache.count("test:hash")
+    assert before >= 40  # chunks finished before the failure stay cached
+    seen: list[tuple[int, int]] = []
+    again = CachedEmbedder(FlakyEmbedder(), cache)
+    again.chunk, again.workers, again.progress = 10, 2, lambda d, t: seen.append((d, t))
+    assert np.allclose(again.embed_passages(texts), expected)
+    assert again.embedded_count == 50 - before
+    assert seen and seen[-1][0] == seen[-1][1] == again.embedded_count
+    cache.close()
