@@ -312,6 +312,7 @@ def write_pdf(
     rows_per_page: int = 14,
     split_rows: bool = True,
     merge: bool = True,
+    ruled: bool = True,
 ) -> Path:
     """A PDF plan whose ruled table runs over pages: the header repeated on each page, page
     numbers in the footer and (when `split_rows`) the last row of a page continued on the next,
@@ -354,10 +355,9 @@ def write_pdf(
             last[task_col] = " ".join(words[:half])
         page_rows = [header, *chunk]
         cells: list[list] = [[Paragraph(c, style) for c in r] for r in page_rows]
-        commands = [
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
+        commands = [("VALIGN", (0, 0), (-1, -1), "TOP")]
+        if ruled:  # unruled tables are set in columns only
+            commands.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
         if merge:  # section titles across the row; a lead shared by a run of rows printed once
             sections = {s for s, _ in spec.sections}
             for r, row in enumerate(page_rows):

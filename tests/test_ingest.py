@@ -217,3 +217,18 @@ def test_lead_merged_down_several_rows_belongs_to_each_row(tmp_path: Path, fmt: 
     path = WRITERS[fmt](spec, plangen.LAYOUTS["national"], tmp_path / f"plan.{fmt}")
     share, records = _share_right(spec, path)
     assert share >= 0.95 and len(records) == 30
+
+
+@pytest.mark.parametrize("layout", ["national", "leader"])
+def test_pdf_table_set_in_columns_without_rules(tmp_path: Path, layout: str) -> None:
+    spec = plangen.make_plan(seed=3, rows=30)
+    path = plangen.write_pdf(
+        spec,
+        plangen.LAYOUTS[layout],
+        tmp_path / "p.pdf",
+        rows_per_page=10,
+        ruled=False,
+        merge=False,
+    )
+    share, records = _share_right(spec, path)
+    assert share >= 0.95 and len(records) == 30

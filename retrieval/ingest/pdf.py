@@ -15,6 +15,7 @@ import pdfplumber
 from pdfplumber.table import Table
 
 from retrieval.ingest.blocks import Block, SourceDocument, TableRow, fill_merged_down
+from retrieval.ingest.pdf_columns import column_table
 from retrieval.ingest.tables import fold_header
 from retrieval.models import ParseIssue
 
@@ -33,6 +34,7 @@ class _Item:
     top: float
     text: str | None = None
     rows: list[list[str]] | None = None
+    edges: list[float] | None = None  # column edges of a table set without rules
 
 
 def _clean_cell(cell: str | None) -> str:
@@ -62,17 +64,27 @@ def _table_rows(table: Table) -> list[list[str]]:
     return rows
 
 
-def _page_items(page: pdfplumber.page.Page) -> list[_Item]:
-    """Lines outside tables and the tables themselves, top to bottom; page numbers dropped."""
+def _page_items(page: pdfplumber.page.Page, edges: list[float] | None = None) -> list[_Item]:
+    """Lines outside tables and the tables themselves, top to bottom; page numbers dropped.
+
+    Ruled tables first; a page without any is searched for a table set in columns (`edges`:
+    the columns of such a table on the page before, which may continue here)."""
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
+    items = [_Item(t.bbox[1], rows=_table_rows(t)) for t in tables]
+    if not tables:
+        found = column_table(_body_words(page), None) or (
+            column_table(_body_words(page), edges) if edges else None
+        )
+        if found is not None:
+            boxes.append((0, found.top - 1, float(page.width), found.bottom + 1))
+            items.append(_Item(found.top, rows=found.rows, edges=found.edges))
 
     def outside(obj: dict) -> bool:
         x = (obj["x0"] + obj["x1"]) / 2
         y = (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
-    items = [_Item(t.bbox[1], rows=_table_rows(t)) for t in tables]
     height = float(page.height) or 1.0
     for line in page.filter(outside).extract_text_lines():
         text = line["text"].strip()
@@ -82,6 +94,16 @@ def _page_items(page: pdfplumber.page.Page) -> list[_Item]:
         items.append(_Item(line["top"], text=text))
     items.sort(key=lambda i: i.top)
     return items
+
+
+def _body_words(page: pdfplumber.page.Page) -> list[dict]:
+    """Words outside the top and bottom margins (where page numbers sit)."""
+    height = float(page.height) or 1.0
+    return [
+        w
+        for w in page.extract_words()
+        if height * _MARGIN <= w["top"] and w["bottom"] <= height * (1 - _MARGIN)
+    ]
 
 
 def _same_row(a: list[str], b: list[str]) -> bool:
@@ -109,9 +131,13 @@ def read_pdf(path: Path, name: str) -> SourceDocument:
     chars = 0
     with pdfplumber.open(str(path)) as pdf:
         out.pages = len(pdf.pages)
+        edges: list[float] | None = None
         for number, page in enumerate(pdf.pages, start=1):
             chars += len(page.chars)
-            for index, item in enumerate(_page_items(page)):
+            items = _page_items(page, edges)
+            last_item = items[-1] if items else None
+            edges = last_item.edges if last_item is not None else None
+            for index, item in enumerate(items):
                 last = out.blocks[-1] if out.blocks else None
                 if item.rows is None:
                     out.blocks.append(Block("paragraph", text=item.text or "", page=number))

@@ -35,6 +35,14 @@ _RULES: tuple[tuple[str, str], ...] = (
     ),
 )
 _COMPILED = tuple((re.compile(p), role) for p, role in _RULES)
+HEADER_WORDS = frozenset(
+    (
+        "tt stt số thứ tự chi tiết lãnh đạo chỉ chủ trì đầu mối cơ quan đơn vị phối hợp thời gian "
+        "hạn tiến độ hoàn thành thực hiện năm mục tiêu giá trị kế hoạch sản phẩm kết quả ra hình "
+        "thức văn bản ghi chú tính nội dung nhiệm vụ tên mô công việc hoạt động giải pháp đề án dự "
+        "theo dõi tổng hướng dẫn và các"
+    ).split()
+)
 TASK_ROLES = frozenset({"lead", "coordinating", "deadline", "leader"})
 
 
@@ -109,6 +117,12 @@ def is_header_continuation(cells: list[str]) -> bool:
     if not any(texts):
         return False
     return all(not t or (header_role(t) is not None and len(t) < 40) for t in texts)
+
+
+def is_header_words(text: str) -> bool:
+    """True when every word is a header word (or a year): the wrapped tail of a header cell."""
+    words = re.findall(r"[^\W_]+", fold_header(text))
+    return bool(words) and all(w in HEADER_WORDS or w.isdigit() for w in words)
 
 
 def table_kind(cells: list[str], roles: list[str | None]) -> TableKind:
