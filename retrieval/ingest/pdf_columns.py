@@ -122,4 +122,4 @@ def column_table(words: list[Word], edges: list[float] | None = None) -> ColumnT
         else:
             table.rows.append(row)
         table.bottom = max(w["bottom"] for w in line)
-    return table if len(table.rows) > 1 else None
+    return table if len(table.rows) > header_rows else None
