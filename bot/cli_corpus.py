@@ -14,7 +14,7 @@ from bot.cli import corpus_option, fail
 from retrieval.ingest.metadata import LEVELS, PlanMetadata, read_metadata
 from retrieval.ingest.parser import parse_lines
 from retrieval.ingest.read import SUPPORTED, read_source
-from retrieval.ingest.tables import header_roles, is_header_continuation, merge_header_rows
+from retrieval.ingest.tables import find_header
 from retrieval.manifest import ManifestError, append_entry, read_entries
 from retrieval.models import Document, ParsedDocument
 
@@ -59,16 +59,10 @@ def _header_reports(lines: list[str]) -> list[tuple[int, list[str], list[str | N
     for i, line in enumerate(lines):
         if "\t" not in line:
             continue
-        cells = line.split("\t")
-        roles = header_roles(cells)
-        if i + 1 < len(lines) and "\t" in lines[i + 1]:
-            below = lines[i + 1].split("\t")
-            if is_header_continuation(below):
-                merged = merge_header_rows(cells, below)
-                if header_roles(merged) and (roles is None or None in roles):
-                    cells, roles = merged, header_roles(merged)
-        if roles is not None:
-            found.append((i + 1, cells, roles))
+        below = lines[i + 1] if i + 1 < len(lines) else ""
+        header = find_header(line.split("\t"), below.split("\t") if "\t" in below else None)
+        if header is not None:
+            found.append((i + 1, header.cells, header.roles))
     return found
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from retrieval.ingest.tables import find_header
 from retrieval.models import ParseIssue
 
 BlockKind = Literal["paragraph", "heading", "table"]
@@ -58,13 +59,11 @@ def fill_merged_down(rows: list[list[str]], merged: list[list[bool]]) -> None:
     `merged[r][c]` is True when cell (r, c) continues the cell above. Rows without a number are
     continuation rows: they keep the merged cell empty so its text is not joined twice.
     """
-    from retrieval.ingest.tables import header_roles
-
     roles: list[str | None] = []
-    for row in rows[:4]:
-        found = header_roles(row)
+    for i, row in enumerate(rows[:4]):
+        found = find_header(row, rows[i + 1] if i + 1 < len(rows) else None)
         if found is not None:
-            roles = found
+            roles = found.roles
             break
     number_col = roles.index("stt") if "stt" in roles else 0
     once = {number_col} | {i for i, r in enumerate(roles) if r in ("content", "detail")}

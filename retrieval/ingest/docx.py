@@ -15,7 +15,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from retrieval.ingest.blocks import Block, SourceDocument, TableRow, fill_merged_down
-from retrieval.ingest.tables import header_roles, is_header_continuation, merge_header_rows
+from retrieval.ingest.tables import find_header
 
 
 def _cell_text(tc: object) -> str:
@@ -67,11 +67,8 @@ def _has_borders(table: Table) -> bool:
 def _is_data_table(rows: list[list[str]], bordered: bool) -> bool:
     """A table whose header names table roles, or any bordered table of real size."""
     for i, row in enumerate(rows[:4]):
-        if header_roles(row) is not None:
+        if find_header(row, rows[i + 1] if i + 1 < len(rows) else None) is not None:
             return True
-        if i + 1 < len(rows) and is_header_continuation(rows[i + 1]):
-            if header_roles(merge_header_rows(row, rows[i + 1])) is not None:
-                return True
     width = max((len(r) for r in rows), default=0)
     return bordered and len(rows) >= 3 and width >= 3
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
@@ -123,6 +124,53 @@ def is_header_words(text: str) -> bool:
     """True when every word is a header word (or a year): the wrapped tail of a header cell."""
     words = re.findall(r"[^\W_]+", fold_header(text))
     return bool(words) and all(w in HEADER_WORDS or w.isdigit() for w in words)
+
+
+_NUMBER_SUBHEADER = {"", "stt", "tt", "chi tiết"}
+
+
+def is_number_subheader(cells: list[str]) -> bool:
+    """The second header line that only splits the number column (`TT | Chi tiết`)."""
+    words = [fold_header(c) for c in cells]
+    return any(words) and all(w in _NUMBER_SUBHEADER for w in words)
+
+
+@dataclass(frozen=True)
+class Header:
+    """A recognised table header: the role of each column, its cells, and rows it spans."""
+
+    roles: list[str | None]
+    cells: list[str]
+    rows: int
+    kind: TableKind
+
+
+def _header(cells: list[str], rows: int) -> Header | None:
+    roles = header_roles(cells)
+    if roles is None:
+        return None
+    # The unnamed cell right of "STT" holds the detail number (its sub-header says "Chi tiết").
+    for i in range(1, len(roles)):
+        if roles[i] is None and roles[i - 1] == "stt" and "detail" not in roles:
+            roles[i] = "detail"
+    return Header(roles, cells, rows, table_kind(cells, roles))
+
+
+def find_header(cells: list[str], below: list[str] | None = None) -> Header | None:
+    """The header starting at row `cells`: that row alone, or read together with the row
+    `below` when that row names what the first leaves open (a cell under an empty or generic
+    one: "Cơ quan thực hiện" over "Chủ trì | Phối hợp")."""
+    if below and is_header_continuation(below) and not is_number_subheader(below):
+        padded = cells + [""] * len(below)
+        opens = any(
+            b.strip() and (not t.strip() or header_role(t) is None)
+            for t, b in zip(padded, below, strict=False)
+        )
+        if opens:
+            found = _header(merge_header_rows(cells, below), 2)
+            if found is not None:
+                return found
+    return _header(cells, 1)
 
 
 def table_kind(cells: list[str], roles: list[str | None]) -> TableKind:

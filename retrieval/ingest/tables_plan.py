@@ -12,13 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from retrieval.cleaning import clean_text, join_parts
-from retrieval.ingest.tables import (
-    header_role,
-    header_roles,
-    is_header_continuation,
-    merge_header_rows,
-    table_kind,
-)
+from retrieval.ingest.tables import Header, find_header, is_number_subheader
 from retrieval.models import Clause, Document, ParseIssue, Record, TableParse
 
 TableKind = Literal["indicator", "task"]
@@ -37,7 +31,6 @@ _ROMANS = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"}
 _APPENDIX = re.compile(r"^[*#\s]*PH[UỤ]\s*L[UỤ]C\s+([IVX]+|\d+)\b", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _TOTAL = re.compile(r"^tổng số", re.IGNORECASE)
-_SUBHEADER_WORDS = {"", "stt", "tt", "chi tiết"}
 
 
 @dataclass
@@ -92,24 +85,6 @@ class _Item:
 # ---------------------------------------------------------------- finding tables and columns
 
 
-def _header_roles(cells: list[str]) -> list[str | None] | None:
-    """Column roles of a task/indicator header line (shared vocabulary), None otherwise."""
-    roles = header_roles(cells)
-    if roles is None or table_kind(cells, roles) == "model":
-        return None
-    # The cell under "STT" that the second header line labels "Chi tiết".
-    for i in range(1, len(roles)):
-        if roles[i] is None and roles[i - 1] == "stt" and "detail" not in roles:
-            roles[i] = "detail"
-    return roles
-
-
-def _is_subheader(cells: list[str]) -> bool:
-    """The second header line (`TT\\tChi tiết\\t…`) repeated under each header."""
-    words = [clean_text(c).casefold() for c in cells]
-    return any(words) and all(w in _SUBHEADER_WORDS for w in words)
-
-
 def _appendix_name(lines: list[str], header_index: int) -> str:
     """Name of the appendix a table belongs to, from the nearest `PHỤ LỤC n` title above it."""
     for i in range(header_index - 1, max(-1, header_index - 15), -1):
@@ -146,23 +121,11 @@ def _assign(
     return out, issues
 
 
-def _header_at(lines: list[str], index: int) -> tuple[list[str | None], list[str], int] | None:
-    """(roles, cells, rows used) when a header starts at `index`: one row, or two read together."""
-    cells = lines[index].split("\t")
-    below = lines[index + 1].split("\t") if index + 1 < len(lines) else []
-    two_rows = "\t" in (lines[index + 1] if below else "") and is_header_continuation(below)
-    # The second row names what the first leaves open: a cell under an empty or generic one.
-    two_rows = two_rows and any(
-        b.strip() and (not t.strip() or header_role(t) is None)
-        for t, b in zip(cells + [""] * len(below), below, strict=False)
-    )
-    if two_rows and not _is_subheader(below):
-        merged = merge_header_rows(cells, below)
-        roles = _header_roles(merged)
-        if roles is not None:
-            return roles, merged, 2
-    roles = _header_roles(cells)
-    return (roles, cells, 1) if roles is not None else None
+def _header_at(lines: list[str], index: int) -> Header | None:
+    """A task/indicator table header starting at line `index` (model tables have their own)."""
+    below = lines[index + 1] if index + 1 < len(lines) else ""
+    header = find_header(lines[index].split("\t"), below.split("\t") if "\t" in below else None)
+    return header if header is not None and header.kind != "model" else None
 
 
 def _find_tables(lines: list[str], file: str) -> tuple[list[_Table], list[ParseIssue]]:
@@ -185,9 +148,9 @@ def _find_tables(lines: list[str], file: str) -> tuple[list[_Table], list[ParseI
         cells = raw.split("\t")
         header = _header_at(lines, index)
         if header is not None:
-            roles, named, used = header
-            skip_next = used == 2
-            kind: TableKind = table_kind(named, roles)  # type: ignore[assignment]
+            roles = header.roles
+            skip_next = header.rows == 2
+            kind: TableKind = header.kind  # type: ignore[assignment]
             if table is None or table.kind != kind:
                 table = _Table(kind, _appendix_name(lines, index), no)
                 tables.append(table)
@@ -197,7 +160,7 @@ def _find_tables(lines: list[str], file: str) -> tuple[list[_Table], list[ParseI
             continue
         if table is None:
             continue
-        if _is_subheader(cells):
+        if is_number_subheader(cells):
             after_header = True
             continue
         if not any(clean_text(c) for c in cells):
