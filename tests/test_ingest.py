@@ -232,3 +232,58 @@ def test_pdf_table_set_in_columns_without_rules(tmp_path: Path, layout: str) -> 
     )
     share, records = _share_right(spec, path)
     assert share >= 0.95 and len(records) == 30
+
+
+def test_row_ids_stay_unique_across_appendices(tmp_path: Path) -> None:
+    table = [
+        "TT\tNhiệm vụ\tChủ trì\tThời hạn",
+        "1\tViệc một\tSở Nội vụ\tNăm 2026",
+        "2\tViệc hai\tSở Y tế\tNăm 2027",
+    ]
+    text = ["PHỤ LỤC I", *table, "", "PHỤ LỤC II", *table]
+    (tmp_path / "p.txt").write_text("\n".join(text), encoding="utf-8")
+    doc = Document("900", "p.txt", "", None, "", "", "city")
+    records = parse_document(doc, tmp_path).records
+    assert [r.id for r in records] == ["900:1", "900:2", "900:PLII 1", "900:PLII 2"]
+    assert {r.appendix for r in records} == {"Phụ lục I", "Phụ lục II"}
+
+
+def test_letter_sections_and_pipe_tables(tmp_path: Path) -> None:
+    text = [
+        "| STT | Nội dung công việc | Đơn vị chủ trì | Thời gian thực hiện |",
+        "|---|---|---|---|",
+        "| A | Hạ tầng số | | |",
+        "| 1 | Nâng cấp mạng | Sở Khoa học và Công nghệ | Quý I/2026 |",
+        "| B | Dữ liệu số | | |",
+        "| 1 | Xây dựng kho dữ liệu | Sở Tài chính | Quý II/2026 |",
+    ]
+    (tmp_path / "p.md").write_text("\n".join(text), encoding="utf-8")
+    doc = Document("900", "p.md", "", None, "", "", "city")
+    records = parse_document(doc, tmp_path).records
+    assert [(r.row, r.section, r.lead_raw) for r in records] == [
+        ("A 1", "A Hạ tầng số", "Sở Khoa học và Công nghệ"),
+        ("B 1", "B Dữ liệu số", "Sở Tài chính"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("printed", "canonical", "current"),
+    [
+        ("BTTTT", "Bộ Thông tin và Truyền thông", "Bộ Khoa học và Công nghệ"),
+        ("Bộ KH&ĐT", "Bộ Kế hoạch và Đầu tư", "Bộ Tài chính"),
+        ("Bộ LĐ-TB&XH", "Bộ Lao động - Thương binh và Xã hội", "Bộ Nội vụ"),
+        ("Bộ TN&MT", "Bộ Tài nguyên và Môi trường", "Bộ Nông nghiệp và Môi trường"),
+        ("Bộ NN&PTNT", "Bộ Nông nghiệp và Phát triển nông thôn", "Bộ Nông nghiệp và Môi trường"),
+        ("Bộ GTVT", "Bộ Giao thông vận tải", "Bộ Xây dựng"),
+        ("Bộ QP", "Bộ Quốc phòng", "Bộ Quốc phòng"),
+        ("VPCP", "Văn phòng Chính phủ", "Văn phòng Chính phủ"),
+        ("TTXVN", "Thông tấn xã Việt Nam", "Thông tấn xã Việt Nam"),
+        ("NHNN", "Ngân hàng Nhà nước Việt Nam", "Ngân hàng Nhà nước Việt Nam"),
+    ],
+)
+def test_national_agencies_and_2025_mergers(printed: str, canonical: str, current: str) -> None:
+    from retrieval.agencies import AgencyDirectory
+
+    directory = AgencyDirectory.load()
+    assert directory.canonical(printed) == canonical
+    assert (directory.current(canonical) or canonical) == current
