@@ -174,7 +174,9 @@ def test_plan_parser_records_are_merged_and_skipped(
     def plan(d: Document, ls: list[str]) -> TableParse:
         return TableParse(records=[replace(fake)], declared_counts={"Phụ lục 2": 178})
 
-    monkeypatch.setattr(parser_mod, "TABLE_FORMATS", [*parser_mod.TABLE_FORMATS[:1], ("kế hoạch", plan)])
+    monkeypatch.setattr(
+        parser_mod, "TABLE_FORMATS", [*parser_mod.TABLE_FORMATS[:1], ("kế hoạch", plan)]
+    )
     result = parse_document(doc, CORPUS)
     assert [r.id for r in result.records] == ["003:X"]
     assert result.declared_counts == {"Phụ lục 2": 178}
@@ -187,7 +189,9 @@ def test_plan_parser_failure_becomes_issue(
     def broken(d: Document, ls: list[str]) -> TableParse:
         raise ValueError("boom")
 
-    monkeypatch.setattr(parser_mod, "TABLE_FORMATS", [*parser_mod.TABLE_FORMATS[:1], ("kế hoạch", broken)])
+    monkeypatch.setattr(
+        parser_mod, "TABLE_FORMATS", [*parser_mod.TABLE_FORMATS[:1], ("kế hoạch", broken)]
+    )
     result = parse_document(docs[0], CORPUS)
     assert any(i.severity == "error" and "boom" in i.message for i in result.issues)
     assert len(result.records) == 39 and result.clauses
