@@ -152,9 +152,7 @@ def index_command(
         if event.document:
             always = ("clauses", "task", "indicator", "warnings")  # a 0 here is news
             counts = ", ".join(
-                f"{v} {COUNT_LABELS.get(k, k)}"
-                for k, v in event.counts.items()
-                if v or k in always
+                f"{v} {COUNT_LABELS.get(k, k)}" for k, v in event.counts.items() if v or k in always
             )
             tail = f" ({counts})" if counts else ""
             click.echo(f"[{event.index}/{event.total}] {event.document}: {event.message}{tail}")
