@@ -101,9 +101,14 @@ def inspect_command(file: Path, samples: int) -> None:
         click.echo(f"  {name}: {len(recs)} dòng")
         for rec in recs[:samples]:
             where = f" [{rec.source}]" if rec.source else f" [dòng {rec.line_start}]"
+            value = (
+                f"chỉ tiêu: {rec.target or '—'}"
+                if rec.kind == "indicator"
+                else f"hạn: {rec.deadline or '—'}"
+            )
             click.echo(
                 f"    {rec.row}: {rec.content[:70]} | chủ trì: {rec.lead_raw or '—'} | "
-                f"hạn: {rec.deadline or '—'}{where}"
+                f"{value}{where}"
             )
     for warning in meta.warnings:
         click.echo(f"cảnh báo: {warning}", err=True)

@@ -389,3 +389,51 @@ def write_scan_pdf(path: Path) -> Path:
     c.showPage()
     c.save()
     return path
+
+
+INDICATOR_LAYOUT: Layout = [
+    ("TT", "number"),
+    ("Chỉ tiêu", "task"),
+    ("Đơn vị tính", "unit"),
+    ("Mục tiêu năm 2026", "target"),
+    ("Cơ quan chủ trì theo dõi", "lead"),
+]
+MEASURES = [
+    ("Tỷ lệ dịch vụ công trực tuyến toàn trình", "%"),
+    ("Số nền tảng số dùng chung", "nền tảng"),
+    ("Tỷ trọng kinh tế số trong GRDP", "%"),
+    ("Số hồ sơ được số hóa", "triệu hồ sơ"),
+]
+
+
+def indicator_rows(seed: int, count: int, layout: Layout = INDICATOR_LAYOUT) -> list[TaskRow]:
+    """Seeded indicator rows: measure, unit, target, lead (one roman section)."""
+    rnd = random.Random(seed)
+    rows = []
+    for i in range(count):
+        measure, unit = rnd.choice(MEASURES)
+        values = {
+            "task": f"{measure} (chỉ tiêu {i + 1})",
+            "unit": unit,
+            "target": str(rnd.randint(5, 95)),
+            "lead": rnd.choice(MINISTRIES),
+        }
+        rows.append(TaskRow("I", str(i + 1), values))
+    return rows
+
+
+def write_docx_tables(path: Path, tables: list[tuple[str, Layout, list[TaskRow]]]) -> Path:
+    """A DOCX with one titled, ruled table per (appendix title, layout, rows)."""
+    import docx
+
+    document = docx.Document()
+    for title, layout, rows in tables:
+        document.add_paragraph(title)
+        cells = [[h for h, _ in layout]] + [_cells(r, layout) for r in rows]
+        table = document.add_table(rows=len(cells), cols=len(layout))
+        table.style = "Table Grid"
+        for i, row in enumerate(cells):
+            for j, text in enumerate(row):
+                table.cell(i, j).text = text
+    document.save(str(path))
+    return path

@@ -287,3 +287,27 @@ def test_national_agencies_and_2025_mergers(printed: str, canonical: str, curren
     directory = AgencyDirectory.load()
     assert directory.canonical(printed) == canonical
     assert (directory.current(canonical) or canonical) == current
+
+
+def test_indicator_and_task_appendices_in_one_docx(tmp_path: Path) -> None:
+    indicators = plangen.indicator_rows(seed=2, count=41)
+    spec = plangen.make_plan(seed=2, rows=20)
+    tasks = [plangen.TaskRow("", r.number, r.values) for r in spec.rows]
+    path = plangen.write_docx_tables(
+        tmp_path / "ct.docx",
+        [
+            ("PHỤ LỤC I", plangen.INDICATOR_LAYOUT, indicators),
+            ("PHỤ LỤC II", plangen.LAYOUTS["national"], tasks),
+        ],
+    )
+    doc = Document("900", path.name, "", None, "", "", "national")
+    records = parse_document(doc, tmp_path).records
+    found = {r.row: r for r in records if r.kind == "indicator"}
+    assert len(found) == 41
+    for row in indicators:
+        rec = found[f"PLI {row.number}"]
+        assert rec.target == f"{row.values['target']} {row.values['unit']}"
+        assert rec.lead_raw == row.values["lead"]
+    done = {r.row: r for r in records if r.kind == "task"}
+    assert len(done) == 20
+    assert all(done[r.number].product == r.values["product"] for r in spec.rows)

@@ -500,6 +500,7 @@ def _task_record(placed: _Placed, ctx: _TaskContext, stt: str | None) -> Record:
         deadline=deadline or None,
         deadline_inherited=deadline_from is not None,
         deadline_source=_source_label(deadline_from) if deadline_from else None,
+        product=item.value("product") or None,
         note=item.value("note") or None,
         stt=stt,
         detail=placed.detail,
@@ -684,6 +685,13 @@ def _section_gaps(sections: dict[str, _Item], appendix: str, file: str) -> list[
     return issues
 
 
+def _with_unit(target: str, unit: str) -> str:
+    """A target with the unit its own column prints ("80" and "%" → "80 %")."""
+    if not target or not unit or unit.casefold() in target.casefold():
+        return target
+    return f"{target} {unit}"
+
+
 def _indicator_records(table: _Table, doc: Document) -> TableParse:
     """Records for an indicator table (Phụ lục I style): `PLI {STT}`."""
     out = TableParse()
@@ -729,7 +737,7 @@ def _indicator_records(table: _Table, doc: Document) -> TableParse:
                 lead=_split_agencies(lead),
                 coordinating=_split_agencies(coordinating),
                 note=item.value("note") or None,
-                target=item.value("target") or None,
+                target=_with_unit(item.value("target"), item.value("unit")) or None,
                 stt=item.stt or None,
                 detail=item.number.strip(".") if item.stt else None,
                 line_start=item.line_start,
