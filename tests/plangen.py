@@ -273,7 +273,13 @@ def write_text(spec: PlanSpec, layout: Layout, path: Path, pipe: bool = False) -
     return path
 
 
-def write_docx(spec: PlanSpec, layout: Layout, path: Path, merge_sections: bool = True) -> Path:
+def write_docx(
+    spec: PlanSpec,
+    layout: Layout,
+    path: Path,
+    merge_sections: bool = True,
+    page_marks_every: int = 0,
+) -> Path:
     """A DOCX plan: borderless layout table for the header, bordered task table, merged section rows."""
     import docx
 
@@ -300,6 +306,13 @@ def write_docx(spec: PlanSpec, layout: Layout, path: Path, merge_sections: bool 
         text = rows[top][col]
         merged = table.cell(top, col).merge(table.cell(bottom, col))
         merged.text = text
+    if page_marks_every:  # the page-break marks Word leaves where it laid out a new page
+        from docx.oxml import OxmlElement
+
+        for i in range(page_marks_every, len(rows), page_marks_every):
+            run = OxmlElement("w:r")
+            run.append(OxmlElement("w:lastRenderedPageBreak"))
+            table.cell(i, 0).paragraphs[0]._p.insert(0, run)
     document.add_paragraph("Nơi nhận:")
     document.save(str(path))
     return path

@@ -311,3 +311,15 @@ def test_indicator_and_task_appendices_in_one_docx(tmp_path: Path) -> None:
     done = {r.row: r for r in records if r.kind == "task"}
     assert len(done) == 20
     assert all(done[r.number].product == r.values["product"] for r in spec.rows)
+
+
+def test_docx_rows_get_pages_from_words_page_marks(tmp_path: Path) -> None:
+    spec = plangen.make_plan(seed=4, rows=20, sections=1)
+    layout = plangen.LAYOUTS["national"]
+    marked = plangen.write_docx(spec, layout, tmp_path / "m.docx", page_marks_every=10)
+    _, records = _share_right(spec, marked)
+    pages = [r.source.split(",")[0] for r in records]
+    assert pages[0] == "trang 1" and pages[-1] == "trang 3"
+    plain = plangen.write_docx(spec, layout, tmp_path / "p.docx")
+    _, records = _share_right(spec, plain)
+    assert all(r.source.startswith("bảng") for r in records)

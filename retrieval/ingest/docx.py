@@ -28,6 +28,17 @@ def _cell_text(tc: object) -> str:
     return " ".join(texts)
 
 
+def _page_breaks(element: object) -> int:
+    """Page breaks inside an element: Word's rendered breaks and hard page breaks."""
+    rendered = len(list(element.iter(qn("w:lastRenderedPageBreak"))))  # type: ignore[attr-defined]
+    hard = sum(
+        1
+        for br in element.iter(qn("w:br"))  # type: ignore[attr-defined]
+        if br.get(qn("w:type")) == "page"
+    )
+    return rendered + hard
+
+
 def _grid_rows(table: Table) -> list[list[str]]:
     """Rows as grid-aligned cells; a cell spanning columns fills its first column, a cell merged
     down the rows is shared by the numbered rows it spans (`fill_merged_down`)."""
@@ -73,18 +84,29 @@ def _is_data_table(rows: list[list[str]], bordered: bool) -> bool:
     return bordered and len(rows) >= 3 and width >= 3
 
 
-def _table_block(table: Table, number: int) -> list[Block]:
-    """A data table as one table block; a layout table as paragraphs, cell by cell."""
+def _table_block(table: Table, number: int, pages: list[int] | None) -> list[Block]:
+    """A data table as one table block; a layout table as paragraphs, cell by cell.
+
+    `pages` is the running page count (None when the file has no page-break marks): each row
+    gets the page it starts on."""
     rows = _grid_rows(table)
     if _is_data_table(rows, _has_borders(table)):
-        return [Block("table", rows=[TableRow(r) for r in rows], table=number)]
+        out = []
+        for tr, cells in zip(table._tbl.tr_lst, rows, strict=True):
+            if pages is not None:
+                pages[0] += _page_breaks(tr)
+            out.append(TableRow(cells, pages[0] if pages is not None else None))
+        page = out[0].page if out else None
+        return [Block("table", rows=out, table=number, page=page)]
+    if pages is not None:
+        pages[0] += _page_breaks(table._tbl)
     blocks = []
     for tr in table._tbl.tr_lst:
         for tc in tr.tc_lst:
             for p in tc.iter(qn("w:p")):
                 text = "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
                 if text:
-                    blocks.append(Block("paragraph", text=text))
+                    blocks.append(Block("paragraph", text=text, page=pages[0] if pages else None))
     return blocks
 
 
@@ -93,18 +115,23 @@ def read_docx(path: Path, name: str) -> SourceDocument:
     document = docx.Document(str(path))
     out = SourceDocument()
     tables = 0
-    for child in document.element.body.iterchildren():
+    body = document.element.body
+    # Page numbers only when Word left page-break marks (it does when it saved the file).
+    pages = [1] if _page_breaks(body) else None
+    for child in body.iterchildren():
         if child.tag == qn("w:p"):
+            if pages is not None:
+                pages[0] += _page_breaks(child)
             para = Paragraph(child, document)
             text = para.text.strip()
             if not text:
                 continue
             style = (para.style.name if para.style is not None else "") or ""
             kind = "heading" if style.casefold().startswith(("heading", "title")) else "paragraph"
-            out.blocks.append(Block(kind, text=text))
+            out.blocks.append(Block(kind, text=text, page=pages[0] if pages else None))
         elif child.tag == qn("w:tbl"):
             table = Table(child, document)
-            blocks = _table_block(table, tables + 1)
+            blocks = _table_block(table, tables + 1, pages)
             if blocks and blocks[0].kind == "table":
                 tables += 1
             out.blocks.extend(blocks)
