@@ -323,3 +323,25 @@ def test_docx_rows_get_pages_from_words_page_marks(tmp_path: Path) -> None:
     plain = plangen.write_docx(spec, layout, tmp_path / "p.docx")
     _, records = _share_right(spec, plain)
     assert all(r.source.startswith("bảng") for r in records)
+
+
+@pytest.mark.parametrize("name", ["hong.docx", "hong.pdf"])
+def test_broken_docx_or_pdf_is_an_error_not_a_crash(tmp_path: Path, name: str) -> None:
+    (tmp_path / name).write_bytes(b"PK\x03\x04 not really a zip or a pdf")
+    source = read_source(tmp_path / name, name)
+    assert source.lines == [] and [i.severity for i in source.issues] == ["error"]
+    assert "Không đọc được tệp" in source.issues[0].message
+
+
+def test_add_refuses_a_scan_and_an_unknown_format(tmp_path: Path) -> None:
+    from bot.cli import main
+
+    corpus = tmp_path / "corpus"
+    scan = plangen.write_scan_pdf(tmp_path / "scan.pdf")
+    result = CliRunner().invoke(main, ["add", str(scan), "--corpus", str(corpus)])
+    assert result.exit_code != 0 and "OCR" in result.output
+    sheet = tmp_path / "bang.xlsx"
+    sheet.write_bytes(b"x")
+    result = CliRunner().invoke(main, ["add", str(sheet), "--corpus", str(corpus)])
+    assert result.exit_code != 0 and "chưa hỗ trợ" in result.output
+    assert not (corpus / "manifest.json").exists()
