@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -256,14 +257,17 @@ def build_index(
         nonlocal staged
         if embedder is None:
             return
+        from retrieval.search_index import STAGING_DIR
+
         step = dense_step or build_dense_index
+        shutil.rmtree(index_dir / STAGING_DIR, ignore_errors=True)  # left by a killed build
 
         def embed_progress(done: int, total: int) -> None:
             emit(BuildEvent("embed", f"nhúng {done}/{total} đoạn", counts={"done": done}))
 
         try:
             report.vectors = step(tmp_kb, index_dir, embedder, snapshot, embed_progress)
-            staged = (index_dir / ".vectors.tmp").is_dir()
+            staged = (index_dir / STAGING_DIR).is_dir()
             emit(BuildEvent("vectors", report.vectors))
         except Exception as exc:  # noqa: BLE001 — the new KB serves; search falls back to lexical
             message = f"Không lập được chỉ mục vectơ: {type(exc).__name__}: {exc}"

