@@ -54,6 +54,13 @@ LAYOUTS: dict[str, Layout] = {
         ("Phối hợp", "coordinating"),
         ("Thời gian thực hiện", "deadline"),
     ],
+    "model": [
+        ("STT", "number"),
+        ("Tên mô hình", "task"),
+        ("Thời gian thực hiện", "deadline"),
+        ("Đơn vị chủ trì", "lead"),
+        ("Đơn vị phối hợp, hướng dẫn", "coordinating"),
+    ],
 }
 
 MINISTRIES = [
