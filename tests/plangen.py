@@ -11,7 +11,12 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+FONTS = (  # TrueType fonts with Vietnamese glyphs (scripts/install_system_deps.sh installs DejaVu)
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/freefont/FreeSans.ttf"),
+)
+FONT = next((f for f in FONTS if f.is_file()), FONTS[0])
 Layout = list[tuple[str, str]]  # (header text as printed, field: number/task/lead/…)
 
 LAYOUTS: dict[str, Layout] = {
