@@ -71,8 +71,8 @@ def line_items(corpus: Path) -> list[Item]:
 
 def kb_items(corpus: Path) -> list[Item]:
     """Knowledge-base passages (records + clauses, `retrieval.passages` text) from the parsers."""
+    from retrieval.ingest.parser import parse_document
     from retrieval.manifest import load_manifest
-    from retrieval.parser import parse_document
     from retrieval.passages import build_passages
 
     items = []

@@ -45,6 +45,7 @@ from bot.redact import register_secrets
 from bot.schemas import NOT_FOUND_TEXT, Answer
 from bot.settings import Settings
 from bot.textclean import clean_text
+from retrieval.search_index import dense_status
 
 log = logging.getLogger("planbot.api")
 
@@ -79,6 +80,8 @@ class Ready(BaseModel):
     build_id: str
     documents: int
     reloads: int
+    search: Literal["hybrid", "lexical"] = "hybrid"  # lexical: vectors missing or of another build
+    search_note: str | None = None
 
 
 class WebConfig(BaseModel):
@@ -278,10 +281,13 @@ def _probe_router(ctx: ApiContext) -> APIRouter:
         loaded = ctx.provider.get_loaded()
         if loaded is None:
             return error_response(503, headers={"Retry-After": "5"})
+        dense = dense_status(ctx.provider.index_dir)
         return Ready(
             build_id=loaded.build_id,
             documents=len(loaded.assistant.kb.documents()),
             reloads=ctx.provider.reloads,
+            search="lexical" if dense is not None and dense.mode == "lexical" else "hybrid",
+            search_note=dense.reason if dense is not None and dense.reason else None,
         )
 
     return router

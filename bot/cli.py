@@ -25,6 +25,11 @@ from retrieval.kb import (
 from retrieval.models import Clause
 from retrieval.store import KB_FILE
 
+if __name__ == "__main__":  # `python -m bot.cli`: run the one imported copy of this module
+    from bot.cli import main as _entry
+
+    raise SystemExit(_entry())
+
 INDEX_ENV = "PLANBOT_INDEX_DIR"
 CORPUS_ENV = "PLANBOT_CORPUS_DIR"
 DEFAULT_INDEX_DIR = "indexes"
@@ -37,6 +42,8 @@ COUNT_LABELS = {
     "task": "nhiệm vụ",
     "model": "mô hình",
     "indicator": "chỉ tiêu",
+    "warnings": "cảnh báo",
+    "errors": "lỗi",
 }
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -114,12 +121,13 @@ def index_command(
 
     def progress(event: BuildEvent) -> None:
         if event.document:
+            always = ("clauses", "task", "indicator", "warnings")  # a 0 here is news
             counts = ", ".join(
-                f"{v} {COUNT_LABELS.get(k, k)}" for k, v in event.counts.items() if v
+                f"{v} {COUNT_LABELS.get(k, k)}" for k, v in event.counts.items() if v or k in always
             )
             tail = f" ({counts})" if counts else ""
             click.echo(f"[{event.index}/{event.total}] {event.document}: {event.message}{tail}")
-        elif event.stage in ("manifest", "store", "vectors"):
+        elif event.stage in ("manifest", "store", "vectors", "embed"):
             click.echo(event.message)
 
     embedder = None
@@ -400,3 +408,7 @@ main.add_command(feedback_command)
 from bot.cli_workspace import zalo_oa  # noqa: E402
 
 main.add_command(zalo_oa)
+from bot.cli_corpus import add_command, inspect_command  # noqa: E402 — adding plans
+
+main.add_command(add_command)
+main.add_command(inspect_command)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,10 +20,10 @@ from typing import Any
 
 from retrieval.agencies import AgencyDirectory
 from retrieval.enrich import enrich
+from retrieval.ingest.parser import parse_document
 from retrieval.kb import KnowledgeBase, RecordFilter
 from retrieval.manifest import MANIFEST_NAME, ManifestError, load_manifest
 from retrieval.models import Document, ParsedDocument, ParseIssue
-from retrieval.parser import parse_document
 from retrieval.passages import Passage, build_passages
 from retrieval.store import KB_FILE, StoreStats, write_store
 
@@ -34,7 +35,7 @@ _LINE_IN_MESSAGE = re.compile(r"dòng (\d+)")
 class BuildEvent:
     """Progress of a build, one event per step (for a progress bar or log line)."""
 
-    stage: str  # manifest | parse | kept | skipped | store | vectors | done
+    stage: str  # manifest | parse | kept | skipped | embed | vectors | store | done
     message: str
     document: str | None = None  # corpus file name
     index: int = 0  # 1-based position of the document
@@ -76,8 +77,11 @@ class BuildReport:
 
 
 Progress = Callable[[BuildEvent], None]
-# The dense-index hook: (kb_path, index_dir, embedder) -> short description of what was built.
-DenseIndexStep = Callable[[Path, Path, Any], str]
+EmbedProgress = Callable[[int, int], None]
+# The dense-index hook: (finished KB file, index_dir, embedder, snapshot id, progress) -> what it
+# built. It runs on the new KB before that KB is swapped in and stages its vectors beside it.
+DenseIndexStep = Callable[[Path, Path, Any, str, EmbedProgress | None], str]
+DROP_LIMIT = 0.2  # a document losing more than this share of its tasks fails the build
 
 
 def corpus_hash(corpus_dir: Path, documents: Sequence[Document]) -> str:
@@ -128,16 +132,37 @@ def kb_passages(kb_path: Path) -> list[Passage]:
         kb.close()
 
 
-def build_dense_index(kb_path: Path, index_dir: Path, embedder: Any) -> str:
-    """The dense-index hook: `retrieval.search_index` embeds the new KB's passages (cached)."""
-    from retrieval.search_index import build_search_index
+def build_dense_index(
+    kb_path: Path,
+    index_dir: Path,
+    embedder: Any,
+    snapshot: str = "",
+    progress: EmbedProgress | None = None,
+) -> str:
+    """The dense-index hook: embed the new KB's passages (cached) into the staging folder."""
+    from retrieval.search_index import stage_search_index
 
     passages = kb_passages(kb_path)
-    stats = build_search_index(passages, index_dir, embedder)
+    stats = stage_search_index(passages, index_dir, embedder, snapshot, progress)
     return (
         f"Chỉ mục vectơ: {stats.passages} đoạn, {stats.embedded} đoạn mới nhúng "
         f"({stats.kind}, {stats.model})"
     )
+
+
+def task_drop(doc: Document, new: ParsedDocument, old: ParsedDocument | None) -> ParseIssue | None:
+    """An error when the document's tasks (task + model rows) fell by more than DROP_LIMIT."""
+    if old is None:
+        return None
+    before = sum(1 for r in old.records if r.kind in ("task", "model"))
+    after = sum(1 for r in new.records if r.kind in ("task", "model"))
+    if before == 0 or after >= before * (1 - DROP_LIMIT):
+        return None
+    message = (
+        f"Số nhiệm vụ giảm từ {before} (lần lập trước) xuống {after}: quá 1/5, "
+        "có thể bảng bị cắt hoặc đọc sai; giữ dữ liệu cũ"
+    )
+    return ParseIssue(doc.file, 0, message, "error")
 
 
 def _doc_counts(parsed: ParsedDocument) -> dict[str, int]:
@@ -180,6 +205,10 @@ def build_index(
     built: list[ParsedDocument] = []
     for n, doc in enumerate(docs, start=1):
         parsed, failure = parse_one(doc, corpus_dir)
+        if parsed is not None:
+            dropped = task_drop(doc, parsed, previous_rows(previous, doc))
+            if dropped is not None:
+                parsed, failure = None, [dropped, *parsed.issues]
         if parsed is None:
             report.issues.extend(failure)
             kept = previous_rows(previous, doc)
@@ -194,6 +223,7 @@ def build_index(
                 message = "lỗi — bỏ qua tài liệu này"
             _fill_counts(doc_report, counts)
             report.documents.append(doc_report)
+            counts = {**counts, "errors": sum(1 for i in failure if i.severity == "error")}
             emit(BuildEvent(status, message, doc.file, n, len(docs), counts))
             continue
         enriched = enrich(parsed, directory)
@@ -203,13 +233,16 @@ def build_index(
         _fill_counts(doc_report, counts)
         report.documents.append(doc_report)
         report.issues.extend(enriched.issues)
+        counts = {**counts, "warnings": len(enriched.issues)}
         emit(BuildEvent("parse", "đã phân tích", doc.file, n, len(docs), counts))
     if previous is not None:
         previous.close()
 
     report.ok = not any(d.status != "built" for d in report.documents) and not report.errors
+    snapshot = f"{report.corpus_hash[:12]}-{time.strftime('%Y%m%dT%H%M%S')}"
     info = {
         "corpus_hash": report.corpus_hash,
+        "snapshot": snapshot,
         "documents": {d.id: d.status for d in report.documents},
         "build_errors": [
             {"file": i.file, "line": i.line, "message": i.message}
@@ -217,20 +250,40 @@ def build_index(
             if i.severity == "error"
         ],
     }
-    report.stats = write_store(built, directory, report.kb_path, build_info=info)
-    report.written = True
-    emit(BuildEvent("store", f"đã ghi {report.kb_path}", counts=report.stats.table_counts()))
+    staged = False
 
-    if embedder is not None:
+    def embed_before_swap(tmp_kb: Path) -> None:
+        """Vectors of the new KB are staged before it is swapped in: one snapshot, two files."""
+        nonlocal staged
+        if embedder is None:
+            return
+        from retrieval.search_index import STAGING_DIR
+
         step = dense_step or build_dense_index
+        shutil.rmtree(index_dir / STAGING_DIR, ignore_errors=True)  # left by a killed build
+
+        def embed_progress(done: int, total: int) -> None:
+            emit(BuildEvent("embed", f"nhúng {done}/{total} đoạn", counts={"done": done}))
+
         try:
-            report.vectors = step(report.kb_path, index_dir, embedder)
+            report.vectors = step(tmp_kb, index_dir, embedder, snapshot, embed_progress)
+            staged = (index_dir / STAGING_DIR).is_dir()
             emit(BuildEvent("vectors", report.vectors))
         except Exception as exc:  # noqa: BLE001 — the new KB serves; search falls back to lexical
             message = f"Không lập được chỉ mục vectơ: {type(exc).__name__}: {exc}"
             report.issues.append(ParseIssue(VECTORS_LABEL, 0, message, "error"))
             report.ok = False
             emit(BuildEvent("vectors", message))
+
+    report.stats = write_store(
+        built, directory, report.kb_path, build_info=info, before_swap=embed_before_swap
+    )
+    report.written = True
+    if staged:
+        from retrieval.search_index import publish_search_index
+
+        publish_search_index(index_dir)
+    emit(BuildEvent("store", f"đã ghi {report.kb_path}", counts=report.stats.table_counts()))
 
     report.issues.sort(key=lambda i: (i.severity != "error", i.file, i.line))
     report.seconds = time.monotonic() - started

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -86,10 +87,22 @@ class CachedEmbedder:
         self.dim = inner.dim
         self.embedded_count = 0  # passages actually sent to the model
         self.cached_count = 0
+        self.progress: Callable[[int, int], None] | None = None  # (embedded so far, to embed)
+        self.chunk = 64  # texts per model call; each chunk is cached as soon as it is done
+        self.workers = 1  # concurrent model calls (a build uses every core: see stage_search_index)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Queries are not cached: they are short and rarely repeat exactly."""
         return self.inner.embed_queries(texts)
+
+    def _embed_parts(self, parts: list[list[str]]) -> Iterator[np.ndarray]:
+        """Embed chunks in order; on several workers when the model allows concurrent calls."""
+        workers = self.workers if getattr(self.inner, "parallel_safe", False) else 1
+        if workers <= 1 or len(parts) <= 1:
+            yield from (self.inner.embed_passages(p) for p in parts)
+            return
+        with ThreadPoolExecutor(workers) as pool:
+            yield from pool.map(self.inner.embed_passages, parts)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors for `texts`, embedding only those missing from the cache."""
@@ -103,9 +116,15 @@ class CachedEmbedder:
         missing = [i for i in range(len(items)) if i not in hits]
         if missing:
             unique = list(dict.fromkeys(items[i] for i in missing))
-            vecs = self.inner.embed_passages(unique)
-            self.cache.put_many(self.name, unique, vecs)
-            by_text = dict(zip(unique, vecs, strict=True))
+            by_text: dict[str, np.ndarray] = {}
+            parts = [unique[i : i + self.chunk] for i in range(0, len(unique), self.chunk)]
+            done = 0
+            for part, vecs in zip(parts, self._embed_parts(parts), strict=True):
+                self.cache.put_many(self.name, part, vecs)  # a killed build keeps what it did
+                by_text.update(zip(part, vecs, strict=True))
+                done += len(part)
+                if self.progress is not None:
+                    self.progress(done, len(unique))
             for i in missing:
                 out[i] = by_text[items[i]]
             self.embedded_count += len(unique)

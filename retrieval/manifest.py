@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +12,8 @@ from retrieval.models import Document
 
 MANIFEST_NAME = "manifest.json"
 _REQUIRED = ("id", "file", "number", "issuer", "title", "scope")
-_SCOPES = {"city", "district", "commune"}
+SCOPES = ("national", "ministry", "province", "city", "district", "commune")
+_SCOPES = set(SCOPES)
 
 
 class ManifestError(ValueError):
@@ -93,3 +96,24 @@ def load_manifest(corpus_dir: Path) -> list[Document]:
             raise _entry_error(path, i, entries[i], f"id '{doc.id}' bị trùng")
         seen.add(doc.id)
     return docs
+
+
+def read_entries(corpus_dir: Path) -> list[dict[str, Any]]:
+    """The raw manifest entries ([] when there is no manifest yet)."""
+    path = Path(corpus_dir) / MANIFEST_NAME
+    if not path.is_file():
+        return []
+    load_manifest(corpus_dir)  # refuse to extend a manifest that is already broken
+    return list(json.loads(path.read_text(encoding="utf-8"))["documents"])
+
+
+def append_entry(corpus_dir: Path, entry: dict[str, Any]) -> None:
+    """Add one entry and rewrite the manifest atomically (temp file, then rename)."""
+    path = Path(corpus_dir) / MANIFEST_NAME
+    entries = read_entries(corpus_dir) + [entry]
+    text = json.dumps({"documents": entries}, ensure_ascii=False, indent=2) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=".manifest.", suffix=".tmp", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)

@@ -18,7 +18,7 @@ class Document:
     date: str | None  # ISO date when known, e.g. "2024-12-31"
     issuer: str
     title: str
-    scope: str  # "city" | "district" | "commune"
+    scope: str  # national | ministry | province | city | district | commune
     supersedes: list[str] = field(default_factory=list)
     short_name: str = ""  # how answers cite it, e.g. "Kế hoạch 402/KH-UBND"
     aliases: list[str] = field(default_factory=list)  # "kh 402", "ke hoach 402", ...
@@ -37,6 +37,7 @@ class Clause:
     line_end: int
     level: int = 0
     appendix: str | None = None  # e.g. "Phụ lục 1" when inside an appendix
+    source: str = ""  # DOCX/PDF: where it is printed, e.g. "trang 3" ("" for text plans)
 
 
 @dataclass
@@ -70,6 +71,7 @@ class Record:
     line_end: int = 0
     quote: str = ""  # exact clean source text used as the citation quote
     duplicate_lines: list[int] = field(default_factory=list)  # rows printed twice
+    source: str = ""  # DOCX/PDF: "trang 4, bảng 2, hàng 17" ("" for text plans)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

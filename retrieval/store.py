@@ -49,6 +49,7 @@ CLAUSE_COLUMNS: dict[str, type] = {
     "line_end": int,
     "level": int,
     "appendix": str,
+    "source": str,
     "folded": str,
 }
 
@@ -80,6 +81,7 @@ RECORD_COLUMNS: dict[str, type] = {
     "line_end": int,
     "quote": str,
     "duplicate_lines": str,
+    "source": str,
     "position": int,
     "folded": str,
 }

@@ -42,6 +42,7 @@ class IndexMeta:
     count: int
     kind: str  # "flat" | "hnsw"
     ids: list[str]
+    snapshot: str = ""  # the knowledge-base build these vectors belong to (kb build_info)
 
     def label(self) -> str:
         return f"{self.model_name} ({self.dim} chiều)"

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from retrieval.body import (
+from retrieval.ingest.body import (
     RANK_DASH,
     RANK_PLUS,
     classify,

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from retrieval.agencies import AgencyDirectory
+from retrieval.ingest.parser import parse_document
 from retrieval.kb import KnowledgeBase
 from retrieval.manifest import load_manifest
-from retrieval.parser import parse_document
 from retrieval.store import KB_FILE
 
 REPO = Path(__file__).resolve().parents[1]

@@ -9,14 +9,13 @@ import shutil
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from retrieval import parser as parser_mod
+from retrieval.ingest import parser as parser_mod
+from retrieval.ingest.parser import parse_document, read_lines
 from retrieval.manifest import ManifestError, load_manifest
 from retrieval.models import Document, ParsedDocument, Record, TableParse
-from retrieval.parser import parse_document, read_lines
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -175,7 +174,9 @@ def test_plan_parser_records_are_merged_and_skipped(
     def plan(d: Document, ls: list[str]) -> TableParse:
         return TableParse(records=[replace(fake)], declared_counts={"Phụ lục 2": 178})
 
-    monkeypatch.setattr(parser_mod, "_plan_parser", lambda: plan)
+    monkeypatch.setattr(
+        parser_mod, "TABLE_FORMATS", [*parser_mod.TABLE_FORMATS[:1], ("kế hoạch", plan)]
+    )
     result = parse_document(doc, CORPUS)
     assert [r.id for r in result.records] == ["003:X"]
     assert result.declared_counts == {"Phụ lục 2": 178}
@@ -188,15 +189,9 @@ def test_plan_parser_failure_becomes_issue(
     def broken(d: Document, ls: list[str]) -> TableParse:
         raise ValueError("boom")
 
-    monkeypatch.setattr(parser_mod, "_plan_parser", lambda: broken)
+    monkeypatch.setattr(
+        parser_mod, "TABLE_FORMATS", [*parser_mod.TABLE_FORMATS[:1], ("kế hoạch", broken)]
+    )
     result = parse_document(docs[0], CORPUS)
     assert any(i.severity == "error" and "boom" in i.message for i in result.issues)
     assert len(result.records) == 39 and result.clauses
-
-
-def test_missing_plan_module_is_tolerated(monkeypatch: pytest.MonkeyPatch) -> None:
-    def missing(name: str) -> None:
-        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-
-    monkeypatch.setattr(parser_mod, "importlib", SimpleNamespace(import_module=missing))
-    assert parser_mod._plan_parser() is None

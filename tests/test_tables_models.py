@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
+from retrieval.ingest.tables_models import parse_model_tables, split_agencies
 from retrieval.models import Document, Record
-from retrieval.tables_models import parse_model_tables, split_agencies
 
 SECOND_SIX = "(Chuyển đổi số tại xã, thôn, tổ dân phố, khu dân cư)"
 

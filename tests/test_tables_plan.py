@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from retrieval.cleaning import clean_text, quote_form
+from retrieval.ingest.tables_plan import normalise_section, parse_plan_tables
 from retrieval.manifest import load_manifest
 from retrieval.models import Document, Record, TableParse
-from retrieval.tables_plan import normalise_section, parse_plan_tables
 
 PLAN_FILE = "003_10c6ec8ef8560783.txt"
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from retrieval.body import classify
 from retrieval.cleaning import clean_text, join_parts
+from retrieval.ingest.body import classify
+from retrieval.ingest.tables import header_roles, table_kind
 from retrieval.models import Document, ParseIssue, Record, TableParse
 
 _GROUP = re.compile(r"^[A-HJ-UWYZ]\.?$")  # "A".."D" group rows (I, V, X are roman parts)
@@ -75,27 +76,24 @@ class _Row:
 
 
 def header_columns(line: str) -> Columns | None:
-    """Columns of a model-table header (`STT … mô hình … chủ trì … phối hợp …`), else None."""
-    cells = [c.strip().casefold() for c in line.split("\t")]
-    if len(cells) < 4 or cells[0] not in {"stt", "tt"}:
-        return None
-    if any("lãnh đạo" in c or "chỉ tiêu" in c for c in cells):
+    """Columns of a model-table header (content column says "mô hình"), else None."""
+    cells = line.split("\t")
+    roles = header_roles(cells)
+    if roles is None or table_kind(cells, roles) != "model" or "lead" not in roles:
         return None
 
-    def find(word: str) -> int | None:
-        return next((i for i, c in enumerate(cells) if word in c), None)
+    def find(role: str) -> int | None:
+        return roles.index(role) if role in roles else None
 
-    content, lead, coord = find("mô hình"), find("chủ trì"), find("phối hợp")
-    if content is None or lead is None or coord is None:
-        return None
+    coordinating = find("coordinating")
     return Columns(
-        stt=0,
-        content=content,
-        lead=lead,
-        coordinating=coord,
-        deadline=find("thời gian"),
-        product=find("sản phẩm"),
-        note=find("ghi chú"),
+        stt=find("stt") or 0,
+        content=roles.index("content"),
+        lead=roles.index("lead"),
+        coordinating=coordinating if coordinating is not None else len(cells),
+        deadline=find("deadline"),
+        product=find("product"),
+        note=find("note"),
         width=len(cells),
     )
 

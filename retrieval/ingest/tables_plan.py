@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from retrieval.cleaning import clean_text, join_parts
+from retrieval.ingest.tables import Header, find_header, is_number_subheader
 from retrieval.models import Clause, Document, ParseIssue, Record, TableParse
 
 TableKind = Literal["indicator", "task"]
@@ -25,11 +26,11 @@ _COUNT = re.compile(
     re.IGNORECASE,
 )
 _SECTION = re.compile(r"^(?P<num>[IVXHl1]+(?:\s*\.\s*[0-9IVXl]+)*\.?)(?=\s|$)\s*(?P<title>.*)$")
+_LETTER_SECTION = re.compile(r"^(?P<num>[A-HJ-UWYZ])\.?\s+(?P<title>\S.*)$")
 _ROMANS = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"}
 _APPENDIX = re.compile(r"^[*#\s]*PH[UỤ]\s*L[UỤ]C\s+([IVX]+|\d+)\b", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _TOTAL = re.compile(r"^tổng số", re.IGNORECASE)
-_SUBHEADER_WORDS = {"", "stt", "tt", "chi tiết"}
 
 
 @dataclass
@@ -84,53 +85,6 @@ class _Item:
 # ---------------------------------------------------------------- finding tables and columns
 
 
-def _header_role(text: str) -> str | None:
-    """Map one header cell to a column role ("Cơ quan chủ trì" -> "lead")."""
-    t = clean_text(text).casefold()
-    if not t:
-        return None
-    if t in {"stt", "tt"}:
-        return "stt"
-    rules = (
-        ("chi tiết", "detail"),
-        ("nội dung", "content"),
-        ("chỉ tiêu", "content"),
-        ("chi tiêu", "content"),
-        ("lãnh đạo", "leader"),
-        ("đầu mối", "lead"),
-        ("chủ trì", "lead"),
-        ("phối hợp", "coordinating"),
-        ("thực hiện", "coordinating"),
-        ("thời gian", "deadline"),
-        ("thời hạn", "deadline"),
-        ("ghi chú", "note"),
-    )
-    for word, role in rules:
-        if word in t:
-            return role
-    if re.match(r"^năm\s+\d{4}$", t):
-        return "target"
-    return None
-
-
-def _header_roles(cells: list[str]) -> list[str | None] | None:
-    """Column roles of a header line, or None when the line is not a table header."""
-    roles = [_header_role(c) for c in cells]
-    if not {"content", "leader", "lead"} <= set(roles):
-        return None
-    # The cell under "STT" that the second header line labels "Chi tiết".
-    for i in range(1, len(roles)):
-        if roles[i] is None and roles[i - 1] == "stt" and "detail" not in roles:
-            roles[i] = "detail"
-    return roles
-
-
-def _is_subheader(cells: list[str]) -> bool:
-    """The second header line (`TT\\tChi tiết\\t…`) repeated under each header."""
-    words = [clean_text(c).casefold() for c in cells]
-    return any(words) and all(w in _SUBHEADER_WORDS for w in words)
-
-
 def _appendix_name(lines: list[str], header_index: int) -> str:
     """Name of the appendix a table belongs to, from the nearest `PHỤ LỤC n` title above it."""
     for i in range(header_index - 1, max(-1, header_index - 15), -1):
@@ -167,23 +121,36 @@ def _assign(
     return out, issues
 
 
+def _header_at(lines: list[str], index: int) -> Header | None:
+    """A task/indicator table header starting at line `index` (model tables have their own)."""
+    below = lines[index + 1] if index + 1 < len(lines) else ""
+    header = find_header(lines[index].split("\t"), below.split("\t") if "\t" in below else None)
+    return header if header is not None and header.kind != "model" else None
+
+
 def _find_tables(lines: list[str], file: str) -> tuple[list[_Table], list[ParseIssue]]:
     """Split the file into tables: each starts at a header row and ends at the next prose line."""
     tables: list[_Table] = []
     issues: list[ParseIssue] = []
     table: _Table | None = None
     after_header = False
+    skip_next = False
     for index, raw in enumerate(lines):
         no = index + 1
+        if skip_next:
+            skip_next = False
+            continue
         if "\t" not in raw:
             text = clean_text(raw)
             if text and not _PAGE_NUMBER.match(text):
                 table = None
             continue
         cells = raw.split("\t")
-        roles = _header_roles(cells)
-        if roles is not None:
-            kind: TableKind = "indicator" if "target" in roles else "task"
+        header = _header_at(lines, index)
+        if header is not None:
+            roles = header.roles
+            skip_next = header.rows == 2
+            kind: TableKind = header.kind  # type: ignore[assignment]
             if table is None or table.kind != kind:
                 table = _Table(kind, _appendix_name(lines, index), no)
                 tables.append(table)
@@ -193,7 +160,7 @@ def _find_tables(lines: list[str], file: str) -> tuple[list[_Table], list[ParseI
             continue
         if table is None:
             continue
-        if _is_subheader(cells):
+        if is_number_subheader(cells):
             after_header = True
             continue
         if not any(clean_text(c) for c in cells):
@@ -264,6 +231,11 @@ def _unnumbered_item(line: _Line, lead_text: str, kind: TableKind) -> _Item | No
     if m and sec:
         item.kind, item.sec_num, item.count = "section", sec, count
         item.title = _section_title(m.group("title"))
+        return item
+    letter = _LETTER_SECTION.match(lead_text)
+    if letter and not any(clean_text(line.cells.get(r, "")) for r in _AGENCY_ROLES):
+        item.kind, item.sec_num, item.count = "section", letter.group("num"), count
+        item.title = _section_title(letter.group("title"))
         return item
     if count is not None:
         item.kind = "total" if _TOTAL.match(lead_text) else "section"
@@ -528,6 +500,7 @@ def _task_record(placed: _Placed, ctx: _TaskContext, stt: str | None) -> Record:
         deadline=deadline or None,
         deadline_inherited=deadline_from is not None,
         deadline_source=_source_label(deadline_from) if deadline_from else None,
+        product=item.value("product") or None,
         note=item.value("note") or None,
         stt=stt,
         detail=placed.detail,
@@ -712,6 +685,13 @@ def _section_gaps(sections: dict[str, _Item], appendix: str, file: str) -> list[
     return issues
 
 
+def _with_unit(target: str, unit: str) -> str:
+    """A target with the unit its own column prints ("80" and "%" → "80 %")."""
+    if not target or not unit or unit.casefold() in target.casefold():
+        return target
+    return f"{target} {unit}"
+
+
 def _indicator_records(table: _Table, doc: Document) -> TableParse:
     """Records for an indicator table (Phụ lục I style): `PLI {STT}`."""
     out = TableParse()
@@ -757,7 +737,7 @@ def _indicator_records(table: _Table, doc: Document) -> TableParse:
                 lead=_split_agencies(lead),
                 coordinating=_split_agencies(coordinating),
                 note=item.value("note") or None,
-                target=item.value("target") or None,
+                target=_with_unit(item.value("target"), item.value("unit")) or None,
                 stt=item.stt or None,
                 detail=item.number.strip(".") if item.stt else None,
                 line_start=item.line_start,
@@ -778,15 +758,33 @@ def _indicator_records(table: _Table, doc: Document) -> TableParse:
     return out
 
 
+def _keep_ids_unique(records: list[Record], appendix: str, taken: set[str]) -> None:
+    """Prefix a table's row ids with its appendix (`PLIII 1`) when they clash with earlier tables."""
+    if any(r.id in taken for r in records):
+        prefix = "PL" + appendix.replace("Phụ lục", "").strip()
+        for r in records:
+            r.row = f"{prefix} {r.row}"
+            r.id = f"{r.document}:{r.row}"
+    taken.update(r.id for r in records)
+
+
 def parse_plan_tables(doc: Document, lines: list[str]) -> TableParse:
     """Parse every 402-style indicator/task table in a document's lines; never raises on bad input."""
     result = TableParse()
     try:
         tables, issues = _find_tables(lines, doc.file)
         result.issues.extend(issues)
+        taken: set[str] = set()
         for table in tables:
             build = _indicator_records if table.kind == "indicator" else _task_records
             part = build(table, doc)
+            if not part.records:
+                noun = "chỉ tiêu" if table.kind == "indicator" else "nhiệm vụ"
+                message = (
+                    f"{table.appendix}: bảng có tiêu đề cột {noun} nhưng không đọc được dòng nào"
+                )
+                result.issues.append(ParseIssue(doc.file, table.header_line, message, "error"))
+            _keep_ids_unique(part.records, table.appendix, taken)
             result.records.extend(part.records)
             result.clauses.extend(part.clauses)
             result.issues.extend(part.issues)

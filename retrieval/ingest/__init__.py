@@ -1,0 +1,1 @@
+"""Sources → one document of blocks: DOCX, PDF (text layer) and text plans read the same way."""

@@ -1,0 +1,464 @@
+"""Generate plans with invented content in many layouts (text, pipe text, DOCX, PDF), seeded.
+
+A layout is a list of (header text, field) pairs, so a new layout is one line in LAYOUTS.
+`make_plan(seed, rows)` gives the content; `write_text`/`write_docx`/`write_pdf` print it; the
+returned `PlanSpec.rows` is the truth a reader must recover.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FONTS = (  # TrueType fonts with Vietnamese glyphs (scripts/install_system_deps.sh installs DejaVu)
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/freefont/FreeSans.ttf"),
+)
+FONT = next((f for f in FONTS if f.is_file()), FONTS[0])
+Layout = list[tuple[str, str]]  # (header text as printed, field: number/task/lead/…)
+
+LAYOUTS: dict[str, Layout] = {
+    "national": [
+        ("TT", "number"),
+        ("Tên nhiệm vụ", "task"),
+        ("Cơ quan chủ trì", "lead"),
+        ("Cơ quan phối hợp", "coordinating"),
+        ("Kết quả", "product"),
+        ("Thời gian hoàn thành", "deadline"),
+    ],
+    "reordered": [
+        ("STT", "number"),
+        ("Nội dung công việc", "task"),
+        ("Thời hạn", "deadline"),
+        ("Đơn vị chủ trì", "lead"),
+        ("Đơn vị phối hợp", "coordinating"),
+        ("Ghi chú", "note"),
+    ],
+    "leader": [
+        ("TT", "number"),
+        ("Nội dung", "task"),
+        ("Lãnh đạo chỉ đạo", "leader"),
+        ("Cơ quan chủ trì", "lead"),
+        ("Cơ quan phối hợp", "coordinating"),
+        ("Thời gian hoàn thành", "deadline"),
+        ("Ghi chú", "note"),
+    ],
+    "minimal": [
+        ("Số TT", "number"),
+        ("Nhiệm vụ", "task"),
+        ("Đầu mối", "lead"),
+        ("Tiến độ", "deadline"),
+    ],
+    "product": [
+        ("TT", "number"),
+        ("Nhiệm vụ", "task"),
+        ("Sản phẩm đầu ra", "product"),
+        ("Cơ quan chủ trì theo dõi", "lead"),
+        ("Phối hợp", "coordinating"),
+        ("Thời gian thực hiện", "deadline"),
+    ],
+    "model": [
+        ("STT", "number"),
+        ("Tên mô hình", "task"),
+        ("Thời gian thực hiện", "deadline"),
+        ("Đơn vị chủ trì", "lead"),
+        ("Đơn vị phối hợp, hướng dẫn", "coordinating"),
+    ],
+}
+
+MINISTRIES = [
+    "Bộ Khoa học và Công nghệ",
+    "Bộ Công an",
+    "Bộ Tài chính",
+    "Bộ Nội vụ",
+    "Bộ Quốc phòng",
+    "Văn phòng Chính phủ",
+    "Bộ Y tế",
+    "Bộ Giáo dục và Đào tạo",
+    "Bộ Xây dựng",
+    "Bộ Nông nghiệp và Môi trường",
+    "Ngân hàng Nhà nước Việt Nam",
+    "Bộ Tư pháp",
+    "Bộ Công Thương",
+    "Bộ Ngoại giao",
+    "Bộ Văn hóa, Thể thao và Du lịch",
+]
+PROVINCE = [
+    "Sở Khoa học và Công nghệ",
+    "Sở Nội vụ",
+    "Sở Tài chính",
+    "Sở Y tế",
+    "Sở Giáo dục và Đào tạo",
+    "Công an tỉnh",
+    "Văn phòng UBND tỉnh",
+    "Sở Xây dựng",
+    "Sở Nông nghiệp và Môi trường",
+    "UBND các xã, phường",
+]
+VERBS = [
+    "Xây dựng",
+    "Triển khai",
+    "Nâng cấp",
+    "Hoàn thiện",
+    "Kết nối",
+    "Số hóa",
+    "Đánh giá",
+    "Tổ chức",
+    "Rà soát",
+    "Phát triển",
+]
+OBJECTS = [
+    "cơ sở dữ liệu dân cư",
+    "nền tảng chia sẻ dữ liệu",
+    "hệ thống giám sát an toàn thông tin",
+    "dịch vụ công trực tuyến toàn trình",
+    "kho dữ liệu dùng chung",
+    "hạ tầng điện toán đám mây",
+    "ứng dụng định danh điện tử",
+    "hệ thống báo cáo điều hành",
+    "chữ ký số cho cán bộ",
+    "trung tâm điều hành thông minh",
+    "cổng thông tin điện tử",
+    "hồ sơ sức khỏe điện tử",
+    "học bạ số",
+    "bản đồ số quy hoạch",
+    "hệ thống quản lý văn bản",
+]
+DEADLINES = [
+    "Quý I/2026",
+    "Quý II/2026",
+    "Quý III/2026",
+    "Quý IV/2026",
+    "Năm 2026",
+    "Tháng 6/2026",
+    "Tháng 12/2026",
+    "2026-2027",
+    "Hằng năm",
+    "Năm 2027",
+]
+PRODUCTS = ["Quyết định phê duyệt", "Báo cáo", "Hệ thống đưa vào vận hành", "Kế hoạch", "Đề án"]
+LEADERS = ["Phó Thủ tướng Nguyễn Văn An", "PCT UBND tỉnh Trần Thị Bình", "Chủ tịch UBND tỉnh"]
+SECTIONS = [
+    "Hoàn thiện thể chế",
+    "Phát triển hạ tầng số",
+    "Phát triển dữ liệu số",
+    "Chính quyền số",
+    "Kinh tế số",
+    "Xã hội số",
+    "Bảo đảm an toàn thông tin",
+]
+
+
+@dataclass
+class TaskRow:
+    """One task as the generator printed it: the truth to compare a reader's record with."""
+
+    section: str
+    number: str
+    values: dict[str, str]
+
+
+@dataclass
+class PlanSpec:
+    """A whole invented plan: header metadata, sections and task rows."""
+
+    number: str
+    issuer: str
+    place: str
+    date: tuple[int, int, int]
+    title: str
+    rows: list[TaskRow] = field(default_factory=list)
+    sections: list[tuple[str, str]] = field(default_factory=list)  # (roman, title)
+
+
+def make_plan(
+    seed: int, rows: int = 30, national: bool = True, sections: int = 3, lead_runs: int = 1
+) -> PlanSpec:
+    """Random but seeded content: `rows` tasks spread over `sections` roman sections; with
+    `lead_runs` > 1 consecutive tasks share their lead in runs (printed as a merged cell)."""
+    rnd = random.Random(seed)
+    agencies = MINISTRIES if national else PROVINCE
+    issuer = "CHÍNH PHỦ" if national else "UỶ BAN NHÂN DÂN TỈNH HÒA BÌNH"
+    number = f"{rnd.randint(1, 300)}/{'NQ-CP' if national else 'KH-UBND'}"
+    spec = PlanSpec(
+        number,
+        issuer,
+        "Hà Nội" if national else "Hòa Bình",
+        (rnd.randint(1, 28), rnd.randint(1, 12), 2026),
+        "Chương trình hành động về chuyển đổi số năm 2026",
+    )
+    romans = ["I", "II", "III", "IV", "V", "VI", "VII"][:sections]
+    spec.sections = [(r, SECTIONS[i % len(SECTIONS)]) for i, r in enumerate(romans)]
+    for i in range(rows):
+        sec = romans[min(i * len(romans) // rows, len(romans) - 1)]
+        if i % lead_runs == 0 or not spec.rows:
+            lead = rnd.choice(agencies)
+        coord = "; ".join(rnd.sample([a for a in agencies if a != lead], rnd.randint(1, 3)))
+        task = f"{rnd.choice(VERBS)} {rnd.choice(OBJECTS)} giai đoạn {rnd.randint(1, 3)} (mã {seed}-{i + 1})"
+        spec.rows.append(
+            TaskRow(
+                sec,
+                str(i + 1),
+                {
+                    "task": task,
+                    "lead": lead,
+                    "coordinating": coord,
+                    "deadline": rnd.choice(DEADLINES),
+                    "product": rnd.choice(PRODUCTS),
+                    "leader": rnd.choice(LEADERS),
+                    "note": "",
+                },
+            )
+        )
+    return spec
+
+
+def _cells(row: TaskRow, layout: Layout) -> list[str]:
+    return [row.number if f == "number" else row.values.get(f, "") for _, f in layout]
+
+
+def _vertical_runs(
+    rows: list[list[str]], layout: Layout, field_name: str, start: int = 1
+) -> list[tuple[int, int, int]]:
+    """(column, first row, last row) of runs of equal non-empty cells in one column."""
+    fields = [f for _, f in layout]
+    if field_name not in fields:
+        return []
+    col = fields.index(field_name)
+    runs = []
+    top = start
+    for r in range(start + 1, len(rows) + 1):
+        if r == len(rows) or rows[r][col] != rows[top][col] or not rows[r][0].isdigit():
+            if r - 1 > top and rows[top][col] and rows[top][0].isdigit():
+                runs.append((col, top, r - 1))
+            top = r
+    return runs
+
+
+def table_rows(spec: PlanSpec, layout: Layout) -> list[list[str]]:
+    """Header plus section and task rows, as printed cells."""
+    out = [[h for h, _ in layout]]
+    for roman, title in spec.sections:
+        out.append([roman, title] + [""] * (len(layout) - 2))
+        out.extend(_cells(r, layout) for r in spec.rows if r.section == roman)
+    return out
+
+
+def head_lines(spec: PlanSpec) -> list[str]:
+    d, m, y = spec.date
+    return [
+        spec.issuer,
+        f"Số: {spec.number}",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        f"{spec.place}, ngày {d:02d} tháng {m:02d} năm {y}",
+        "KẾ HOẠCH",
+        spec.title,
+    ]
+
+
+def body_lines() -> list[str]:
+    return [
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "1. Mục đích",
+        "Thúc đẩy chuyển đổi số toàn diện.",
+        "II. NHIỆM VỤ",
+        "Các nhiệm vụ cụ thể tại Phụ lục kèm theo.",
+        "Phụ lục",
+        "DANH MỤC NHIỆM VỤ",
+    ]
+
+
+def write_text(spec: PlanSpec, layout: Layout, path: Path, pipe: bool = False) -> Path:
+    """A text plan: tab-separated table, or a Markdown pipe table when `pipe`."""
+    lines = head_lines(spec) + [""] + body_lines() + [""]
+    rows = table_rows(spec, layout)
+    if pipe:
+        lines.append("| " + " | ".join(rows[0]) + " |")
+        lines.append("|" + "---|" * len(rows[0]))
+        lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+    else:
+        lines += ["\t".join(r) for r in rows]
+    lines += ["", "Nơi nhận:", "- Như trên;"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write_docx(
+    spec: PlanSpec,
+    layout: Layout,
+    path: Path,
+    merge_sections: bool = True,
+    page_marks_every: int = 0,
+) -> Path:
+    """A DOCX plan: borderless layout table for the header, bordered task table, merged section rows."""
+    import docx
+
+    document = docx.Document()
+    head = document.add_table(rows=2, cols=2)  # the usual borderless header block
+    lines = head_lines(spec)
+    head.cell(0, 0).text, head.cell(0, 1).text = lines[0], lines[2]
+    head.cell(1, 0).text, head.cell(1, 1).text = lines[1], lines[3]
+    for text in lines[4:]:
+        document.add_paragraph(text)
+    for text in body_lines():
+        style = "Heading 1" if text[:2] in ("I.", "II") else None
+        document.add_paragraph(text, style=style)
+    rows = table_rows(spec, layout)
+    table = document.add_table(rows=len(rows), cols=len(layout))
+    table.style = "Table Grid"
+    for i, cells in enumerate(rows):
+        for j, text in enumerate(cells):
+            table.cell(i, j).text = text
+        if merge_sections and i > 0 and cells[0] in {s for s, _ in spec.sections}:
+            merged = table.cell(i, 1).merge(table.cell(i, len(layout) - 1))
+            merged.text = cells[1]
+    for col, top, bottom in _vertical_runs(rows, layout, "lead"):
+        text = rows[top][col]
+        merged = table.cell(top, col).merge(table.cell(bottom, col))
+        merged.text = text
+    if page_marks_every:  # the page-break marks Word leaves where it laid out a new page
+        from docx.oxml import OxmlElement
+
+        for i in range(page_marks_every, len(rows), page_marks_every):
+            run = OxmlElement("w:r")
+            run.append(OxmlElement("w:lastRenderedPageBreak"))
+            table.cell(i, 0).paragraphs[0]._p.insert(0, run)
+    document.add_paragraph("Nơi nhận:")
+    document.save(str(path))
+    return path
+
+
+def write_pdf(
+    spec: PlanSpec,
+    layout: Layout,
+    path: Path,
+    rows_per_page: int = 14,
+    split_rows: bool = True,
+    merge: bool = True,
+    ruled: bool = True,
+) -> Path:
+    """A PDF plan whose ruled table runs over pages: the header repeated on each page, page
+    numbers in the footer and (when `split_rows`) the last row of a page continued on the next,
+    its number cell empty, as word processors print a row broken by the page."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    if not FONT.is_file():
+        raise FileNotFoundError(f"{FONT} missing: run scripts/install_system_deps.sh")
+    if "DejaVu" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("DejaVu", str(FONT)))
+    style = ParagraphStyle("vi", fontName="DejaVu", fontSize=9, leading=11)
+
+    def page_number(canvas, doc) -> None:  # noqa: ANN001 - reportlab callback
+        canvas.setFont("DejaVu", 9)
+        canvas.drawCentredString(landscape(A4)[0] / 2, 20, str(doc.page))
+
+    story: list = [Paragraph(t, style) for t in head_lines(spec) + body_lines()]
+    story.append(PageBreak())
+    rows = table_rows(spec, layout)
+    header, data = rows[0], rows[1:]
+    chunks = [data[i : i + rows_per_page] for i in range(0, len(data), rows_per_page)]
+    carry: list[str] | None = None
+    task_col = [f for _, f in layout].index("task")
+    for n, chunk in enumerate(chunks):
+        chunk = [list(r) for r in chunk]
+        if carry is not None:
+            chunk.insert(0, carry)
+            carry = None
+        last = chunk[-1]
+        if split_rows and n + 1 < len(chunks) and last[0].isdigit():
+            words = last[task_col].split()
+            half = len(words) // 2
+            carry = [""] * len(last)
+            carry[task_col] = " ".join(words[half:])
+            last[task_col] = " ".join(words[:half])
+        page_rows = [header, *chunk]
+        cells: list[list] = [[Paragraph(c, style) for c in r] for r in page_rows]
+        commands = [("VALIGN", (0, 0), (-1, -1), "TOP")]
+        if ruled:  # unruled tables are set in columns only
+            commands.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
+        if merge:  # section titles across the row; a lead shared by a run of rows printed once
+            sections = {s for s, _ in spec.sections}
+            for r, row in enumerate(page_rows):
+                if r and row[0] in sections:
+                    commands.append(("SPAN", (1, r), (-1, r)))
+            for col, top, bottom in _vertical_runs(page_rows, layout, "lead"):
+                commands.append(("SPAN", (col, top), (col, bottom)))
+                for r in range(top + 1, bottom + 1):
+                    cells[r][col] = ""
+        table = Table(cells)
+        table.setStyle(TableStyle(commands))
+        story.append(table)
+        if n + 1 < len(chunks):
+            story.append(PageBreak())
+    story.append(Paragraph("Nơi nhận:", style))
+    SimpleDocTemplate(str(path), pagesize=landscape(A4)).build(
+        story, onFirstPage=page_number, onLaterPages=page_number
+    )
+    return path
+
+
+def write_scan_pdf(path: Path) -> Path:
+    """A 'scanned' PDF: only drawn shapes, no text layer."""
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path))
+    for i in range(20):
+        c.rect(50, 50 + i * 30, 400, 20, fill=1)
+    c.showPage()
+    c.save()
+    return path
+
+
+INDICATOR_LAYOUT: Layout = [
+    ("TT", "number"),
+    ("Chỉ tiêu", "task"),
+    ("Đơn vị tính", "unit"),
+    ("Mục tiêu năm 2026", "target"),
+    ("Cơ quan chủ trì theo dõi", "lead"),
+]
+MEASURES = [
+    ("Tỷ lệ dịch vụ công trực tuyến toàn trình", "%"),
+    ("Số nền tảng số dùng chung", "nền tảng"),
+    ("Tỷ trọng kinh tế số trong GRDP", "%"),
+    ("Số hồ sơ được số hóa", "triệu hồ sơ"),
+]
+
+
+def indicator_rows(seed: int, count: int, layout: Layout = INDICATOR_LAYOUT) -> list[TaskRow]:
+    """Seeded indicator rows: measure, unit, target, lead (one roman section)."""
+    rnd = random.Random(seed)
+    rows = []
+    for i in range(count):
+        measure, unit = rnd.choice(MEASURES)
+        values = {
+            "task": f"{measure} (chỉ tiêu {i + 1})",
+            "unit": unit,
+            "target": str(rnd.randint(5, 95)),
+            "lead": rnd.choice(MINISTRIES),
+        }
+        rows.append(TaskRow("I", str(i + 1), values))
+    return rows
+
+
+def write_docx_tables(path: Path, tables: list[tuple[str, Layout, list[TaskRow]]]) -> Path:
+    """A DOCX with one titled, ruled table per (appendix title, layout, rows)."""
+    import docx
+
+    document = docx.Document()
+    for title, layout, rows in tables:
+        document.add_paragraph(title)
+        cells = [[h for h, _ in layout]] + [_cells(r, layout) for r in rows]
+        table = document.add_table(rows=len(cells), cols=len(layout))
+        table.style = "Table Grid"
+        for i, row in enumerate(cells):
+            for j, text in enumerate(row):
+                table.cell(i, j).text = text
+    document.save(str(path))
+    return path
