@@ -296,7 +296,11 @@ def test_openapi_fuzz_no_server_errors(
     time.sleep(0.2)
     lines = public_server.access_lines()[seen:]
     paths = {line["path"] for line in lines}
-    assert len(lines) >= 50 and {"/v1/ask", "/v1/tasks", "/v1/documents"} <= paths
+    # Negative mode has nothing to break on parameterless operations such as /v1/documents.
+    expected = {"/v1/ask", "/v1/tasks"}
+    if mode == schemathesis.GenerationMode.POSITIVE:
+        expected.add("/v1/documents")
+    assert len(lines) >= 50 and expected <= paths
     if mode == schemathesis.GenerationMode.POSITIVE:
         assert any(line["path"] == "/v1/ask" and line["status"] == 200 for line in lines)
 
