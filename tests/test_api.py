@@ -16,6 +16,7 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -272,27 +273,34 @@ def test_openapi_fuzz_no_server_errors(
     schema = schemathesis.openapi.from_url(f"{public_server.base_url}/openapi.json")
     seen = len(public_server.access_lines())
 
-    @given(case=schema.as_strategy(generation_mode=mode))
-    @settings(
-        max_examples=100,  # more operations since the workspace endpoints (issue 11)
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        derandomize=True,
-        database=None,
-    )
-    def run(case: Any) -> None:
-        case.call_and_validate(
-            headers={"X-API-Key": KEY_MAIN},
-            timeout=30,
-            checks=[
-                not_a_server_error,
-                status_code_conformance,
-                content_type_conformance,
-                response_schema_conformance,
-            ],
+    def fuzz(strategy: Any) -> None:
+        @given(case=strategy)
+        @settings(
+            max_examples=12,  # per operation, so every operation is reached in both modes
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
         )
+        def run(case: Any) -> None:
+            case.call_and_validate(
+                headers={"X-API-Key": KEY_MAIN},
+                timeout=30,
+                checks=[
+                    not_a_server_error,
+                    status_code_conformance,
+                    content_type_conformance,
+                    response_schema_conformance,
+                ],
+            )
 
-    run()
+        try:
+            run()
+        except Unsatisfiable:  # negative mode: an operation with nothing to break
+            pass
+
+    for operation in schema.get_all_operations():
+        fuzz(operation.ok().as_strategy(generation_mode=mode))
     time.sleep(0.2)
     lines = public_server.access_lines()[seen:]
     paths = {line["path"] for line in lines}
