@@ -26,7 +26,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    from bot.assistant import Assistant
+    from bot.answer.assistant import Assistant
     from retrieval.build import build_index
     from retrieval.embeddings import load_embedder
     from retrieval.search_index import embedder_spec

@@ -18,7 +18,7 @@ def _index_dir(value: str | None) -> Path:
 
 def _load(index_dir: Path):
     """The assistant over `index_dir`; a missing index is built first from the bundled corpus."""
-    from bot.assistant import Assistant
+    from bot.answer.assistant import Assistant
     from retrieval.kb import KnowledgeBaseMissing
 
     if not (index_dir / "kb.sqlite").is_file():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.lists import period_text
-from bot.ranking import AGENCY_BONUS, LEXICAL_ONLY_COVERAGE, Candidate
+from bot.answer.lists import period_text
+from bot.answer.ranking import AGENCY_BONUS, LEXICAL_ONLY_COVERAGE, Candidate
 from retrieval.deadlines import DueRange, parse_deadline
 from retrieval.passages import Passage
 

@@ -38,7 +38,7 @@ V = TypeVar("V")
 
 
 class AssistantLike(Protocol):
-    """What channels use from `bot.assistant.Assistant`."""
+    """What channels use from `bot.answer.assistant.Assistant`."""
 
     def ask(self, question: str) -> Answer: ...
 

@@ -167,9 +167,12 @@ def unknown_places(question: str, vocab: Vocabulary) -> list[str]:
     return unknown
 
 
-def coverage(question: str, evidence: str | list[str], vocab: Vocabulary) -> float:
+def coverage(
+    question: str, evidence: str | list[str], vocab: Vocabulary, unseen_weight: float = 1.0
+) -> float:
     """IDF-weighted share of the question's content terms (tokens and corpus phrases) in the
-    evidence (text, or its precomputed `tokens`)."""
+    evidence (text, or its precomputed `tokens`); a word the corpus never uses (a paraphrase, a
+    typo) weighs `unseen_weight` of its IDF, so one unknown word cannot sink a good match."""
     q_tokens = content_tokens(question)
     if not q_tokens:
         return 0.0
@@ -180,15 +183,27 @@ def coverage(question: str, evidence: str | list[str], vocab: Vocabulary) -> flo
     # Bigrams never seen in the corpus are mostly pairs straddling two words ("cầu công"):
     # they would only dilute the score, so only corpus phrases count.
     terms += [(b, b in ev_bigrams) for b in content_bigrams(question) if vocab.bigram_df[b] > 0]
-    total = sum(vocab.idf(t) for t, _ in terms)
+
+    def weight(term: str) -> float:
+        idf = vocab.idf(term)
+        return idf * unseen_weight if vocab.token_df[term] == 0 and " " not in term else idf
+
+    total = sum(weight(t) for t, _ in terms)
     if total <= 0:
         return 0.0
-    return sum(vocab.idf(t) for t, hit in terms if hit) / total
+    return sum(weight(t) for t, hit in terms if hit) / total
 
 
-def unseen_terms(question: str, vocab: Vocabulary) -> list[str]:
-    """Content bigrams of the question that never occur in the corpus."""
-    return [b for b in content_bigrams(question) if vocab.bigram_df[b] == 0]
+def unseen_words(question: str, vocab: Vocabulary) -> list[str]:
+    """Words of the question, as typed, that the corpus never uses (never folded forms)."""
+    out: list[str] = []
+    for word in _WORD.findall(nfc(question)):
+        key = fold(word)
+        if key in STOPWORDS or len(key) < 2 or key.isdigit() or vocab.token_df[key] > 0:
+            continue
+        if word not in out:
+            out.append(word)
+    return out
 
 
 _MONEY_QUESTION = re.compile(

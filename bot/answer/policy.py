@@ -1,0 +1,74 @@
+"""Every threshold, weight and dispatch step of answering, in one place.
+
+The values of `POLICY` were chosen by leave-one-plan-out tuning on questions generated from the
+knowledge base (`python -m bot.answer.lopo --tune`, report in docs/answering.md): a coordinate
+search over the tunable fields below, scored on four plans and checked on the fifth. Fields marked
+"fixed" are structural (sizes, limits) and are not tuned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+# The router tries these steps in order; the first that returns an answer wins.
+DISPATCH_ORDER = (
+    "help",  # empty question or small talk → help text
+    "follow_up",  # "còn cơ quan phối hợp thì sao?" → about the session's last row or plan
+    "unknown_place",  # a place the plans never name → honest not-found
+    "agency_status",  # "Sở TT&TT bây giờ là sở nào?" → the succession table
+    "duties",  # "Sở Tài chính có trách nhiệm gì?" → clauses under the agency's heading
+    "list",  # "Sở Nội vụ chủ trì những nhiệm vụ nào?" → structured query, every row
+    "ranked",  # search, rerank, then record / indicator / guidance answer or not-found
+)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Constants of question answering; `replace()` gives a variant for tuning."""
+
+    # -- reading (fixed) -----------------------------------------------------------------------
+    max_question_chars: int = 1000  # longer input is read up to here
+    search_depth: int = 30  # hits asked from each search channel
+    channel_depth: int = 15  # candidates taken from each channel for reranking
+    duty_clauses: int = 3  # clauses quoted for "trách nhiệm của …"
+    nearest_rows: int = 3  # rows offered with a "not found"
+    # -- ranking: Candidate.score (tuned) --------------------------------------------------------
+    long_passage: int = 400  # characters; longer passages get their coverage damped
+    length_damping: float = 0.25  # exponent of the damping
+    rank_bonus: float = 0.2  # bonus 0.2/(1+rank) per channel that ranked the candidate
+    agency_bonus: float = 0.1  # the row involves an agency the question names
+    # -- evidence bars (tuned) -------------------------------------------------------------------
+    min_record_coverage: float = 0.34  # below → no record answer
+    min_clause_coverage: float = 0.30  # below → no guidance answer
+    agreement_relief: float = 0.10  # lower bar when the dense channel ranks it first
+    lexical_only_coverage: float = 0.60  # a candidate only the lexical channel found
+    clause_lead_margin: float = 0.05  # a record beats the best clause unless this far behind
+    guidance_keep: float = 0.75  # further clauses quoted when ≥ this share of the bar
+    unseen_weight: float = 0.5  # weight of question terms the corpus never uses (paraphrases)
+    topic_df_share: float = 0.10  # a list topic phrase must be rarer than this share of passages
+    # -- scope (tuned) ---------------------------------------------------------------------------
+    plan_margin: float = 0.05  # rivals from other plans this close → answer per plan, offer choice
+    # -- speed (tuned for latency, checked for accuracy) -----------------------------------------
+    dense_skip_coverage: float = 0.85  # lexical top hit covering this much → skip the encoder
+
+    def with_values(self, **values: float) -> Policy:
+        """A copy with some fields changed (tuning)."""
+        return replace(self, **values)
+
+
+TUNABLE = (
+    "min_record_coverage",
+    "min_clause_coverage",
+    "agreement_relief",
+    "lexical_only_coverage",
+    "unseen_weight",
+    "plan_margin",
+    "agency_bonus",
+)
+
+POLICY = Policy()
+
+
+def policy_dict(policy: Policy) -> dict[str, float]:
+    """The policy's fields as a plain dict (reports)."""
+    return {f.name: getattr(policy, f.name) for f in fields(policy)}
