@@ -94,6 +94,15 @@ def ask_request_model(max_chars: int) -> type[BaseModel]:
                 examples=["Ai chủ trì xây dựng hệ thống SOC của thành phố?"],
             ),
         ),
+        session=(
+            str | None,
+            Field(
+                None,
+                max_length=64,
+                pattern=r"^[\w.:-]+$",
+                description="mã phiên hội thoại (tùy chọn): câu hỏi tiếp theo hiểu theo câu trả lời trước",
+            ),
+        ),
     )
 
 
@@ -122,18 +131,24 @@ class ApiContext:
         if not decision.allowed:
             raise ApiError(429, headers={"Retry-After": decision.retry_after_header})
 
-    def answer(self, request: Request, question: str, channel: str, user: str) -> Answer:
-        """Ask the current Assistant; log the question; never let a failure become a 5xx."""
+    def answer(
+        self, request: Request, question: str, channel: str, user: str, session: str | None = None
+    ) -> Answer:
+        """Ask the current Assistant; log the question; never let a failure become a 5xx.
+        With a session id the answer may depend on the session's last answer: not cached."""
         loaded = self.provider.get_loaded()
         if loaded is None:
             raise ApiError(503, headers={"Retry-After": "5"})
         started = time.perf_counter()
         status = "ok"
-        answer = self.cache.get(loaded.signature, question)
+        answer = None if session else self.cache.get(loaded.signature, question)
         if answer is None:
             try:
-                answer = loaded.assistant.ask(question)
-                self.cache.put(loaded.signature, question, answer)
+                if session:
+                    answer = loaded.assistant.ask(question, session=f"{channel}:{user}:{session}")
+                else:
+                    answer = loaded.assistant.ask(question)
+                    self.cache.put(loaded.signature, question, answer)
             except Exception:
                 log.exception("assistant_error question_len=%d", len(question))
                 status = "error"
@@ -258,7 +273,8 @@ def _v1_router(ctx: ApiContext) -> APIRouter:
 
     @router.post("/ask", response_model=Answer, tags=["ask"], summary="Hỏi một câu")
     def ask(body: AskRequest, request: Request) -> Answer:  # type: ignore[valid-type]
-        return ctx.answer(request, body.question, "http", request.state.client_label)
+        label = request.state.client_label
+        return ctx.answer(request, body.question, "http", label, body.session)
 
     @router.get("/tasks", response_model=RecordPage, tags=["records"], summary="Lọc nhiệm vụ")
     def tasks(
@@ -283,7 +299,7 @@ def _v1_router(ctx: ApiContext) -> APIRouter:
         responses={404: {"model": ErrorBody}},
     )
     def task(record_id: Annotated[str, PathParam(max_length=300)]) -> dict[str, Any]:
-        kb = ctx.assistant().kb
+        kb = ctx.assistant().service
         found, candidates = find_record(kb, record_id)
         if found is None:
             details = [{"id": c} for c in candidates] or None
@@ -307,7 +323,7 @@ def _v1_router(ctx: ApiContext) -> APIRouter:
         "/documents", response_model=list[DocumentOut], tags=["records"], summary="Các kế hoạch"
     )
     def documents() -> list[DocumentOut]:
-        return documents_out(ctx.assistant().kb)
+        return documents_out(ctx.assistant().service)
 
     return router
 
@@ -331,7 +347,7 @@ def _records(ctx: ApiContext, filters: dict[str, Any], limit: int, offset: int) 
     key = (loaded.signature, tuple(sorted((k, str(v)) for k, v in filters.items())), limit, offset)
     page = ctx.pages.get(key)
     if page is None:
-        page = record_page(loaded.assistant.kb, RecordFilter(**filters), limit, offset)
+        page = record_page(loaded.assistant.service, RecordFilter(**filters), limit, offset)
         ctx.pages.put(key, page)
     return page
 
@@ -363,6 +379,6 @@ def _web_router(ctx: ApiContext) -> APIRouter:
             user = "ip:" + _client_ip(request)
             request.state.client_label = "web"
             ctx.rate_check(user)
-            return ctx.answer(request, body.question, "web", user)
+            return ctx.answer(request, body.question, "web", user, body.session)
 
     return router

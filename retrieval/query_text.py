@@ -148,7 +148,10 @@ def restore_accents(text: str) -> str:
             next(guessed, w) if keep else w for w, keep in zip(words, ok, strict=True)
         ]
         return " ".join(restored_words)
-    restored = _pyvi_utils().add_accents(text)
+    try:
+        restored = _pyvi_utils().add_accents(text)
+    except (KeyError, ValueError, IndexError):  # pyvi fails on some letter sequences
+        return text
     if isinstance(restored, bytes):
         restored = restored.decode("utf-8", "replace")
     # pyvi may change case or spacing; keep its letters only when it kept the word count

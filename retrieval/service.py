@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -55,6 +55,10 @@ class KnowledgeService:
     def records(self, f: RecordFilter | None = None) -> list[RecordView]:
         """Records matching the filter (agency aliases resolved, predecessors included)."""
         return self.kb.records(f)
+
+    def iter_records(self, f: RecordFilter | None = None) -> Iterator[RecordView]:
+        """Records matching the filter, lazily."""
+        return self.kb.iter_records(f)
 
     def record(self, record_id: str) -> RecordView | None:
         """One record by exact id."""

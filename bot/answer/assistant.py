@@ -24,7 +24,7 @@ from bot.answer.grounding import (
     tokens,
     unknown_places,
 )
-from bot.answer.intent import QuestionFrame, read_question
+from bot.answer.intent import QuestionFrame, place_documents, read_question
 from bot.answer.policy import POLICY, Policy
 from bot.answer.ranking import Candidate, rank
 from bot.answer.session import SessionStore, Turn
@@ -35,6 +35,7 @@ from retrieval.kb import KnowledgeBase
 from retrieval.passages import build_passages, is_clause_id
 from retrieval.search_index import load_searcher
 from retrieval.service import KnowledgeService
+from retrieval.textnorm import fold
 
 log = logging.getLogger(__name__)
 
@@ -124,13 +125,15 @@ class Assistant:
         ctx = self.ctx
         frame = read_question(text, ctx.documents, ctx.directory.find_in_text, ctx.today())
         plain = plain_question(text).plain
+        frame.places = place_documents(fold(plain), ctx.documents)
         if turn is not None:
             again = self._follow_up(frame, plain, turn)
             if again is not None:
                 return again
-        if not content_tokens(text) or set(tokens(text)) <= _SMALL_TALK:
+        asks_nothing = not content_tokens(text) and not frame.period and not frame.agencies
+        if asks_nothing or set(tokens(text)) <= _SMALL_TALK:
             return Answer(question=text, intent="not_found", answer=HELP_TEXT)
-        places = unknown_places(text, ctx.vocab)
+        places = unknown_places(plain, ctx.vocab)
         if places:
             reason = f"Các kế hoạch hiện có không nhắc đến {', '.join(places)}."
             return not_found(ctx, frame, reason)
@@ -219,8 +222,9 @@ class Assistant:
                 return record_answer(ctx, frame, indicators[0], indicators, "indicator")
         # An owner/deadline answer needs a question that asks for an owner or a deadline.
         if tasks and frame.wants_owner and (leads(tasks[0]) or not frame.wants_guidance):
-            if tasks[0].passes(p.min_record_coverage):
-                return record_answer(ctx, frame, tasks[0], tasks, "owner_deadline")
+            best = _first_passing(tasks, p.min_record_coverage, p.clause_lead_margin)
+            if best is not None:
+                return record_answer(ctx, frame, best, tasks, "owner_deadline")
         if indicators and wants_indicator and not frame.wants_owner and leads(indicators[0]):
             if indicators[0].passes(p.min_record_coverage):
                 return record_answer(ctx, frame, indicators[0], indicators, "indicator")
@@ -231,3 +235,13 @@ class Assistant:
                 return not_found(ctx, frame, None, candidates)
             return guidance(ctx, frame, clauses)
         return not_found(ctx, frame, None, candidates)
+
+
+def _first_passing(ranked: list[Candidate], bar: float, margin: float) -> Candidate | None:
+    """The best-ranked candidate that passes its bar, among those tied with the first."""
+    for c in ranked:
+        if c.score < ranked[0].score - margin:
+            return None
+        if c.passes(bar):
+            return c
+    return None

@@ -71,10 +71,11 @@ class AnswerContext:
     # -- scope -------------------------------------------------------------------------------------
     def allowed(self, frame: QuestionFrame) -> set[str] | None:
         """Passage ids of the plans the question names (None: every plan)."""
-        if not frame.documents:
+        scope = frame.documents or frame.places
+        if not scope:
             return None
         allowed: set[str] = set()
-        for doc_id in frame.documents:
+        for doc_id in scope:
             allowed |= self.ids_by_doc.get(doc_id, set())
         return allowed
 

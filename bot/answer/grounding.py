@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from retrieval.query_text import has_diacritics
 from retrieval.textnorm import fold, nfc
@@ -120,6 +121,16 @@ _ACCENTED_PLACE = re.compile(
 _PLACE_WORDS_ACCENTED = "thành phố|tỉnh|quận|huyện|xã|phường|thị xã|thị trấn"
 
 
+_PROVINCES = Path(__file__).parent / "data" / "provinces.txt"
+
+
+@lru_cache(maxsize=1)
+def provinces() -> tuple[str, ...]:
+    """Vietnamese provinces and cities, lower case with diacritics."""
+    lines = _PROVINCES.read_text(encoding="utf-8").splitlines()
+    return tuple(_accented(x) for x in lines if x.strip() and not x.startswith("#"))
+
+
 def _accented(text: str) -> str:
     return " ".join(_WORD.findall(nfc(text).lower()))
 
@@ -147,7 +158,27 @@ def unknown_places(question: str, vocab: Vocabulary) -> list[str]:
         tail = _accented(" ".join(words[1:]))
         if words[0].lower() in _GENERIC_FIRST and f" {tail} " in vocab.accented:
             continue
-        unknown.append(name)
+        # Capitals alone prove nothing ("Việc Triển khai …" pasted from a cell): a name is a
+        # place elsewhere when it is a province, or has a word the corpus never uses.
+        is_province = any(f" {p} " in f" {full} " for p in provinces())
+        if not is_province and vocab.has_phrase(" ".join(_tokens(name))):
+            continue  # a known name typed with other diacritics ("Cổ Loa" for "Cố Loa")
+        new_word = any(f" {_accented(w)} " not in vocab.accented for w in words)
+        if is_province or new_word:
+            unknown.append(name)
+    folded_q = f" {' '.join(_tokens(question))} "
+    for place in provinces():
+        if f" {place} " in vocab.accented:
+            continue  # a place the plans name
+        key = " ".join(_tokens(place))
+        if f" {key} " not in folded_q:
+            continue
+        # "da nang" may be "đa năng": a name the corpus has as words is a place after "của/ở/tại"
+        if not vocab.has_phrase(key) or re.search(
+            rf"\b(?:cua|o|tai|tinh|thanh pho|tp)\s+{re.escape(key)}\b", folded_q
+        ):
+            if not any(fold(u).endswith(key) for u in unknown):
+                unknown.append(place.title())
     for prefix, name in _ACCENTED_PLACE.findall(question):
         if not name[:1].isupper():
             continue
@@ -168,7 +199,11 @@ def unknown_places(question: str, vocab: Vocabulary) -> list[str]:
 
 
 def coverage(
-    question: str, evidence: str | list[str], vocab: Vocabulary, unseen_weight: float = 1.0
+    question: str,
+    evidence: str | list[str],
+    vocab: Vocabulary,
+    unseen_weight: float = 1.0,
+    unseen_phrase_weight: float = 0.0,
 ) -> float:
     """IDF-weighted share of the question's content terms (tokens and corpus phrases) in the
     evidence (text, or its precomputed `tokens`); a word the corpus never uses (a paraphrase, a
@@ -182,11 +217,19 @@ def coverage(
     terms = [(t, t in ev_token_set) for t in q_tokens]
     # Bigrams never seen in the corpus are mostly pairs straddling two words ("cầu công"):
     # they would only dilute the score, so only corpus phrases count.
-    terms += [(b, b in ev_bigrams) for b in content_bigrams(question) if vocab.bigram_df[b] > 0]
+    # A pair of known words the corpus never puts together ("điện toán đám mây" is in it, "chuỗi
+    # khối" is not) may name a topic the plans lack: it counts with `unseen_phrase_weight`.
+    terms += [
+        (b, b in ev_bigrams)
+        for b in content_bigrams(question)
+        if vocab.bigram_df[b] > 0 or unseen_phrase_weight > 0
+    ]
 
     def weight(term: str) -> float:
         idf = vocab.idf(term)
-        return idf * unseen_weight if vocab.token_df[term] == 0 and " " not in term else idf
+        if " " in term:
+            return idf * unseen_phrase_weight if vocab.bigram_df[term] == 0 else idf
+        return idf * unseen_weight if vocab.token_df[term] == 0 else idf
 
     total = sum(weight(t) for t, _ in terms)
     if total <= 0:
@@ -239,3 +282,12 @@ def date_unsupported(question: str, evidence: list[str]) -> bool:
     return bool(_DATE_QUESTION.search(fold(question))) and not _DATE_EVIDENCE.search(
         fold(" ".join(evidence))
     )
+
+
+def rare_phrases(question: str, vocab: Vocabulary, max_share: float) -> list[str]:
+    """The question's specific corpus phrases (content word pairs found in at most `max_share`
+    of the passages): a row about the same topic holds them all."""
+    if max_share <= 0:
+        return []
+    limit = max_share * max(1, vocab.n_passages)
+    return [b for b in content_bigrams(question) if 0 < vocab.bigram_df[b] <= limit]

@@ -55,6 +55,7 @@ class QuestionFrame:
     text: str
     folded: str
     documents: list[str] = field(default_factory=list)  # Document.id values named
+    places: list[str] = field(default_factory=list)  # plans whose place the question names
     agencies: list[str] = field(default_factory=list)  # canonical names mentioned
     period: DueRange | None = None
     wants_list: bool = False
@@ -123,6 +124,17 @@ def document_mentions(folded: str, documents: list[Document]) -> list[str]:
     if best < 2:
         return []
     return [doc_id for doc_id, score in scores.items() if score == best]
+
+
+def place_documents(folded: str, documents: list[Document]) -> list[str]:
+    """Plans issued for a place the question names ("ở Hà Nội", "tỉnh Thanh Hóa"), when that
+    place is not every plan's."""
+    found = [
+        d.id
+        for d in documents
+        if _doc_place(d) and re.search(rf"\b{re.escape(_doc_place(d))}\b", folded)
+    ]
+    return found if len(found) < len(documents) else []
 
 
 def read_question(

@@ -44,7 +44,9 @@ class Policy:
     lexical_only_coverage: float = 0.60  # a candidate only the lexical channel found
     clause_lead_margin: float = 0.05  # a record beats the best clause unless this far behind
     guidance_keep: float = 0.75  # further clauses quoted when ≥ this share of the bar
-    unseen_weight: float = 0.5  # weight of question terms the corpus never uses (paraphrases)
+    unseen_weight: float = 0.5  # weight of question words the corpus never uses (paraphrases)
+    unseen_phrase_weight: float = 0.0  # weight of word pairs the corpus never puts together
+    anchor_df_share: float = 0.005  # phrases this rare in the question must all be in the row
     topic_df_share: float = 0.10  # a list topic phrase must be rarer than this share of passages
     # -- scope (tuned) ---------------------------------------------------------------------------
     plan_margin: float = 0.05  # rivals from other plans this close → answer per plan, offer choice
@@ -62,7 +64,8 @@ TUNABLE = (
     "agreement_relief",
     "lexical_only_coverage",
     "unseen_weight",
-    "plan_margin",
+    "unseen_phrase_weight",
+    "anchor_df_share",
     "agency_bonus",
 )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.answer.context import AnswerContext
-from bot.answer.grounding import coverage
+from bot.answer.grounding import coverage, rare_phrases
 from bot.answer.intent import QuestionFrame
 from bot.answer.policy import POLICY, Policy
 from retrieval.passages import Passage
@@ -27,6 +27,7 @@ class Candidate:
     bonus: float = 0.0  # the row involves an agency the question names
     policy: Policy = field(default=POLICY, repr=False)
     dense_skipped: bool = False  # the dense channel was not asked (lexical evidence decisive)
+    anchored: bool = True  # holds the question's most specific phrase (topic agreement)
 
     @property
     def agreed(self) -> bool:
@@ -37,6 +38,8 @@ class Candidate:
         """Coverage high enough to answer from this candidate: a lower bar when the dense channel
         ranks it first, a higher one when only the lexical channel found it at all."""
         p = self.policy
+        if not self.anchored:
+            return False
         if self.agreed or self.dense_rank == 0:
             return self.cover >= minimum - p.agreement_relief
         if self.dense_rank is None and not self.dense_skipped:
@@ -61,12 +64,17 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
     p = ctx.policy
     question = ctx.residual_question(frame, plain)
 
-    def cover_of(item: str) -> float:
+    def evidence_of(item: str) -> list[str]:
         evidence = ctx.passage_tokens.get(item, [])
         passage = ctx.passages.get(item)
         if not frame.documents and passage is not None:  # the plan's name is evidence too
             evidence = evidence + ["|"] + ctx.doc_tokens.get(passage.document, [])
-        return coverage(question, evidence, ctx.vocab, p.unseen_weight)
+        return evidence
+
+    def cover_of(item: str) -> float:
+        return coverage(
+            question, evidence_of(item), ctx.vocab, p.unseen_weight, p.unseen_phrase_weight
+        )
 
     def lexical_decisive(lexical: list[tuple[str, float]]) -> bool:
         return bool(lexical) and cover_of(lexical[0][0]) >= p.dense_skip_coverage
@@ -74,6 +82,7 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
     found = ctx.searcher.search_channels(  # type: ignore[attr-defined]
         question, k=p.search_depth, allowed=ctx.allowed(frame), skip_dense=lexical_decisive
     )
+    anchors = rare_phrases(question, ctx.vocab, p.anchor_df_share)
     lex = {item: r for r, (item, _) in enumerate(found.lexical[: p.channel_depth])}
     dense = {item: r for r, (item, _) in enumerate(found.dense[: p.channel_depth])}
     out: list[Candidate] = []
@@ -90,6 +99,9 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
             policy=p,
             dense_skipped=found.dense_skipped,
         )
+        if anchors:
+            held = f" {' '.join(evidence_of(item))} "
+            candidate.anchored = all(f" {a} " in held for a in anchors)
         if frame.agencies and ctx.involves(item, frame.agencies):
             candidate.bonus = p.agency_bonus
         out.append(candidate)

@@ -2,6 +2,9 @@
 // All text goes through textContent (never innerHTML), so answers cannot inject markup.
 "use strict";
 
+// One conversation per open page: follow-up questions ("hạn khi nào?") refer to the last answer.
+const SESSION_ID = `web-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+
 const INTENT_LABELS = {
   owner_deadline: "Chủ trì & thời hạn",
   indicator: "Chỉ tiêu",
@@ -127,7 +130,8 @@ async function ask(event) {
   $("ask-button").disabled = true;
   $("status").textContent = "Đang tìm câu trả lời…";
   try {
-    const response = await fetch(url, { method: "POST", headers, body: JSON.stringify({ question }) });
+    const body = JSON.stringify({ question, session: SESSION_ID });
+    const response = await fetch(url, { method: "POST", headers, body });
     if (!response.ok) {
       showError(await errorMessage(response));
       return;
