@@ -260,11 +260,17 @@ def generate(kb: KnowledgeBase, clauses_per_plan: int = 30, seed: int = SEED) ->
             base = base.rstrip("?") + plan_phrase(doc, rng) + "?"
         for style, text in _styled(base, rng):
             out.append(Question(f"g-{r.id}-{style}", text, kind, style, _record_gold(v), doc.id))
-        renamed = [n for n in r.lead if directory.current(n) and directory.current(n) != directory.canonical(n)]
+        renamed = [
+            n
+            for n in r.lead
+            if directory.current(n) and directory.current(n) != directory.canonical(n)
+        ]
         if renamed and kind == "owner_deadline":
             now = directory.current(renamed[0])
             text = f"Việc {t} mà {now} tiếp nhận từ {renamed[0]} có hạn khi nào?"
-            out.append(Question(f"g-{r.id}-renamed", text, kind, "renamed", _record_gold(v), doc.id))
+            out.append(
+                Question(f"g-{r.id}-renamed", text, kind, "renamed", _record_gold(v), doc.id)
+            )
     out += _lists(kb, docs, rng)
     out += _guidance(kb, docs, rng, clauses_per_plan)
     out += _absent(kb, views, rng)
@@ -272,7 +278,7 @@ def generate(kb: KnowledgeBase, clauses_per_plan: int = 30, seed: int = SEED) ->
 
 
 def _lists(kb: KnowledgeBase, docs: dict[str, Document], rng: random.Random) -> list[Question]:
-    """"Which rows does agency X lead in plan P" for every agency leading ≥ 2 rows of a plan."""
+    """ "Which rows does agency X lead in plan P" for every agency leading ≥ 2 rows of a plan."""
     out: list[Question] = []
     nouns = {"task": "nhiệm vụ", "model": "mô hình", "indicator": "chỉ tiêu"}
     groups: dict[tuple[str, str, str], set[str]] = {}
@@ -301,7 +307,7 @@ def _lists(kb: KnowledgeBase, docs: dict[str, Document], rng: random.Random) -> 
 def _guidance(
     kb: KnowledgeBase, docs: dict[str, Document], rng: random.Random, per_plan: int
 ) -> list[Question]:
-    """"What does the plan say about X" for a sample of substantial clauses of every plan."""
+    """ "What does the plan say about X" for a sample of substantial clauses of every plan."""
     out: list[Question] = []
     by_doc: dict[str, list[Clause]] = {}
     for c in kb.clauses():
@@ -341,7 +347,9 @@ def _absent(kb: KnowledgeBase, views: list[RecordView], rng: random.Random) -> l
         for template in rng.sample(ABSENT_TOPIC_TEMPLATES, 2):
             base = template.format(thing=thing, who=rng.choice(ABSENT_WHO))
             for style, text in _styled(base, rng):
-                out.append(Question(f"g-absent-topic-{n}-{style}", text, "no_answer", style, {}, ""))
+                out.append(
+                    Question(f"g-absent-topic-{n}-{style}", text, "no_answer", style, {}, "")
+                )
             n += 1
     return out
 

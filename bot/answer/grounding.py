@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from retrieval.query_text import has_diacritics
@@ -87,6 +87,20 @@ class Vocabulary:
         df = self.bigram_df[term] if " " in term else self.token_df[term]
         return math.log((self.n_passages + 1) / (df + 0.5))
 
+    @cached_property
+    def accented_words(self) -> frozenset[str]:
+        """Every word of the corpus, lower case with diacritics."""
+        return frozenset(self.accented.split())
+
+    @cached_property
+    def places(self) -> dict[str, tuple[str, bool, bool]]:
+        """Province → (folded key, named with diacritics in the corpus, folded phrase in it)."""
+        out: dict[str, tuple[str, bool, bool]] = {}
+        for place in provinces():
+            key = " ".join(_tokens(place))
+            out[place] = (key, f" {place} " in self.accented, self.has_phrase(key))
+        return out
+
     def has_phrase(self, folded_phrase: str) -> bool:
         """Whether the folded phrase occurs anywhere in the corpus."""
         return bool(folded_phrase) and f" {folded_phrase} " in self.text
@@ -163,18 +177,15 @@ def unknown_places(question: str, vocab: Vocabulary) -> list[str]:
         is_province = any(f" {p} " in f" {full} " for p in provinces())
         if not is_province and vocab.has_phrase(" ".join(_tokens(name))):
             continue  # a known name typed with other diacritics ("Cổ Loa" for "Cố Loa")
-        new_word = any(f" {_accented(w)} " not in vocab.accented for w in words)
+        new_word = any(_accented(w) not in vocab.accented_words for w in words)
         if is_province or new_word:
             unknown.append(name)
     folded_q = f" {' '.join(_tokens(question))} "
-    for place in provinces():
-        if f" {place} " in vocab.accented:
-            continue  # a place the plans name
-        key = " ".join(_tokens(place))
-        if f" {key} " not in folded_q:
-            continue
+    for place, (key, named, as_words) in vocab.places.items():
+        if named or f" {key} " not in folded_q:
+            continue  # a place the plans name, or not in the question
         # "da nang" may be "đa năng": a name the corpus has as words is a place after "của/ở/tại"
-        if not vocab.has_phrase(key) or re.search(
+        if not as_words or re.search(
             rf"\b(?:cua|o|tai|tinh|thanh pho|tp)\s+{re.escape(key)}\b", folded_q
         ):
             if not any(fold(u).endswith(key) for u in unknown):

@@ -114,9 +114,9 @@ def objective(scored: list[Scored]) -> float:
         return 0.0
     summary = summarise(scored)
     kinds = summary["by_kind"]
-    return sum(kinds.values()) / len(kinds) - FALSE_NOT_FOUND_PENALTY * summary[
-        "false_not_found_rate"
-    ]
+    return (
+        sum(kinds.values()) / len(kinds) - FALSE_NOT_FOUND_PENALTY * summary["false_not_found_rate"]
+    )
 
 
 def variants(base: Policy) -> list[tuple[str, float, Policy]]:
@@ -131,9 +131,7 @@ def variants(base: Policy) -> list[tuple[str, float, Policy]]:
     return out
 
 
-def answer_all(
-    ask: Callable[[str], Answer], items: list[dict[str, Any]]
-) -> dict[str, Scored]:
+def answer_all(ask: Callable[[str], Answer], items: list[dict[str, Any]]) -> dict[str, Scored]:
     """Every question answered and scored under one policy."""
     return {item["id"]: Scored(item, score_one(item, ask(item["question"]))) for item in items}
 
@@ -158,7 +156,9 @@ def choose(
     return base.with_values(**chosen)
 
 
-def run_lopo(assistant: Any, items: list[dict[str, Any]], log: Callable[[str], None]) -> dict[str, Any]:
+def run_lopo(
+    assistant: Any, items: list[dict[str, Any]], log: Callable[[str], None]
+) -> dict[str, Any]:
     """Tune on four plans, measure on the fifth, for every plan; and the policy tuned on all."""
     assistant.searcher = MemoSearcher(assistant.searcher)
     assistant.ctx.searcher = assistant.searcher
