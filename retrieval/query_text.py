@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from retrieval.deadlines import period_mentions, period_phrase
+from retrieval.deadlines import parse_deadline, period_mentions, period_phrase
 from retrieval.textnorm import fold, nfc
 
 _DATA = Path(__file__).parent / "data" / "abbreviations.json"
@@ -58,6 +58,9 @@ def has_diacritics(text: str) -> bool:
     return False
 
 
+_ANY_YEAR = 2000  # stands in for a missing year while naming a year-less period
+
+
 def normalize_periods(text: str) -> str:
     """Q4/2025, quy 4 2025 → 'quý IV năm 2025'; T12/2025 → 'tháng 12 năm 2025' (the period
     grammar of retrieval/deadlines.py; text whose folded form has other offsets is kept)."""
@@ -67,9 +70,11 @@ def normalize_periods(text: str) -> str:
         return text
     out: list[str] = []
     last = 0
-    for mention in period_mentions(text):
-        phrase = period_phrase(mention.period)
+    for mention in period_mentions(text, plan_year=_ANY_YEAR):
         raw = folded[mention.start : mention.end]
+        phrase = period_phrase(parse_deadline(raw, plan_year=_ANY_YEAR))
+        if phrase is not None and not re.search(r"\d{4}", raw):
+            phrase = phrase.replace(f" năm {_ANY_YEAR}", "")  # "trong Q1" → "trong quý I"
         if phrase is None or raw.isdigit() or raw.startswith("nam "):
             continue  # a bare year reads the same either way
         if not re.search(r"[a-z]", raw):  # "12/2025": keep dates that are only numbers

@@ -244,3 +244,29 @@ def test_lexical_only_assistant_answers(kb_path: Path) -> None:
     lexical = Assistant.from_index(kb_path.parent)
     ans = lexical.ask("Sở Nội vụ chủ trì những nhiệm vụ nào trong kế hoạch 402?", session="s")
     assert ans.intent == "list" and ans.session == "s"
+
+
+def test_chat_service_keeps_one_conversation_per_user(assistant: Assistant) -> None:
+    """The chat service passes `channel:user` as the session: a follow-up in one chat refers to
+    that chat's last answer, never another user's."""
+    import asyncio
+
+    from bot.channels.access import AccessPolicy
+    from bot.channels.service import ChatService
+
+    class Provider:
+        def get(self) -> Assistant:
+            return assistant
+
+    service = ChatService("telegram", Provider(), AccessPolicy("telegram"))
+
+    async def talk() -> tuple[Any, Any]:
+        await service.ask("u1", "Ai chủ trì triển khai hệ thống SOC?")
+        mine = await service.ask("u1", "còn cơ quan phối hợp thì sao?")
+        theirs = await service.ask("u2", "còn cơ quan phối hợp thì sao?")
+        return mine, theirs
+
+    mine, theirs = asyncio.run(talk())
+    assert mine.answer is not None and mine.answer.facts
+    assert mine.answer.facts[0]["row"] == "I.4 2"
+    assert theirs.answer is None or not theirs.answer.facts

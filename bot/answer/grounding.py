@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from retrieval.deadlines import period_mentions
 from retrieval.query_text import has_diacritics
 from retrieval.textnorm import fold, nfc
 
@@ -239,7 +240,11 @@ def coverage(
     def weight(term: str) -> float:
         idf = vocab.idf(term)
         if " " in term:
-            return idf * unseen_phrase_weight if vocab.bigram_df[term] == 0 else idf
+            if vocab.bigram_df[term] > 0:
+                return idf
+            if any(vocab.token_df[t] == 0 for t in term.split()):
+                return idf * unseen_weight  # a pair with a word the corpus never uses
+            return idf * unseen_phrase_weight
         return idf * unseen_weight if vocab.token_df[term] == 0 else idf
 
     total = sum(weight(t) for t, _ in terms)
@@ -265,7 +270,10 @@ _MONEY_QUESTION = re.compile(
     r"|\bngan sach\b|\bbao nhieu (?:trieu|ty|nghin) dong\b"
 )
 _MONEY_EVIDENCE = re.compile(r"\d[\d.,]*\s*(?:dong|trieu|ty|nghin|vnd|usd)\b")
-_PERCENT_QUESTION = re.compile(r"\bbao nhieu\s*(?:phan tram|%)|\bphan tram\b|\bbao nhieu\b.*%")
+_PERCENT_QUESTION = re.compile(
+    r"\bbao nhieu\s*(?:phan tram|%)|\bphan tram\b|\bbao nhieu\b.*%"
+    r"|\bty (?:le|trong)\b.*\b(?:bao nhieu|muc nao|the nao)\b"
+)
 
 
 def quantity_unsupported(question: str, evidence: list[str]) -> bool:
@@ -283,16 +291,11 @@ def quantity_unsupported(question: str, evidence: list[str]) -> bool:
 _DATE_QUESTION = re.compile(
     r"\b(?:truoc|den|vao) ngay nao\b|\bngay nao\b|\bthang nao\b|\bnam nao\b|\bhan chot\b"
 )
-_DATE_EVIDENCE = re.compile(
-    r"\b\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b|\bquy\s+(?:iv|iii|ii|i|[1-4])\b"
-)
-
-
 def date_unsupported(question: str, evidence: list[str]) -> bool:
     """A question asking for a date needs a date, year or quarter in the evidence."""
-    return bool(_DATE_QUESTION.search(fold(question))) and not _DATE_EVIDENCE.search(
-        fold(" ".join(evidence))
-    )
+    if not _DATE_QUESTION.search(fold(question)):
+        return False
+    return not any(m.period.due_by for m in period_mentions(" ".join(evidence)))
 
 
 def rare_phrases(question: str, vocab: Vocabulary, max_share: float) -> list[str]:

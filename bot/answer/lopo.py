@@ -33,6 +33,7 @@ GRID: dict[str, tuple[float, ...]] = {
     "unseen_phrase_weight": (0.0, 0.25, 0.5, 1.0),
     "agency_bonus": (0.0, 0.1, 0.2),
     "anchor_df_share": (0.0, 0.002, 0.005, 0.01),
+    "indicator_anchor_df_share": (0.0, 0.002, 0.003, 0.005, 0.01),
 }
 FALSE_NOT_FOUND_PENALTY = 2.0  # a wrong "not found" costs more than a wrong answer
 

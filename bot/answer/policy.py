@@ -38,15 +38,16 @@ class Policy:
     rank_bonus: float = 0.2  # bonus 0.2/(1+rank) per channel that ranked the candidate
     agency_bonus: float = 0.1  # the row involves an agency the question names
     # -- evidence bars (tuned) -------------------------------------------------------------------
-    min_record_coverage: float = 0.34  # below → no record answer
+    min_record_coverage: float = 0.46  # below → no record answer
     min_clause_coverage: float = 0.30  # below → no guidance answer
     agreement_relief: float = 0.10  # lower bar when the dense channel ranks it first
-    lexical_only_coverage: float = 0.60  # a candidate only the lexical channel found
+    lexical_only_coverage: float = 0.50  # a candidate only the lexical channel found
     clause_lead_margin: float = 0.05  # a record beats the best clause unless this far behind
     guidance_keep: float = 0.75  # further clauses quoted when ≥ this share of the bar
-    unseen_weight: float = 0.5  # weight of question words the corpus never uses (paraphrases)
-    unseen_phrase_weight: float = 0.0  # weight of word pairs the corpus never puts together
-    anchor_df_share: float = 0.005  # phrases this rare in the question must all be in the row
+    unseen_weight: float = 0.0  # weight of question words the corpus never uses (paraphrases)
+    unseen_phrase_weight: float = 1.0  # weight of word pairs the corpus never puts together
+    anchor_df_share: float = 0.0  # words of phrases this rare in the question must be in the row
+    indicator_anchor_df_share: float = 0.0  # the same, for indicator rows (named quantities)
     topic_df_share: float = 0.10  # a list topic phrase must be rarer than this share of passages
     # -- scope (tuned) ---------------------------------------------------------------------------
     plan_margin: float = 0.05  # rivals from other plans this close → answer per plan, offer choice

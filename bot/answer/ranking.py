@@ -83,6 +83,7 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
         question, k=p.search_depth, allowed=ctx.allowed(frame), skip_dense=lexical_decisive
     )
     anchors = rare_phrases(question, ctx.vocab, p.anchor_df_share)
+    indicator_anchors = rare_phrases(question, ctx.vocab, p.indicator_anchor_df_share)
     lex = {item: r for r, (item, _) in enumerate(found.lexical[: p.channel_depth])}
     dense = {item: r for r, (item, _) in enumerate(found.dense[: p.channel_depth])}
     out: list[Candidate] = []
@@ -99,9 +100,10 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
             policy=p,
             dense_skipped=found.dense_skipped,
         )
-        if anchors:
-            held = f" {' '.join(evidence_of(item))} "
-            candidate.anchored = all(f" {a} " in held for a in anchors)
+        wanted = indicator_anchors if passage.kind == "indicator" else anchors
+        if wanted:  # both words of each rare phrase, in any order ("cáp quang băng rộng")
+            held = set(evidence_of(item))
+            candidate.anchored = all(set(a.split()) <= held for a in wanted)
         if frame.agencies and ctx.involves(item, frame.agencies):
             candidate.bonus = p.agency_bonus
         out.append(candidate)
