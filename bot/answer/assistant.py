@@ -192,7 +192,8 @@ class Assistant:
     def _answer_from(self, frame: QuestionFrame, candidates: list[Candidate]) -> Answer:
         answer = self._choose(frame, candidates)
         if answer.intent != "not_found":
-            evidence = [c.quote for c in answer.citations[:3]]
+            # the answer's own row or first clause must hold the amount asked for
+            evidence = [c.quote for c in answer.citations[:1]]
             evidence += [str(f.get("target") or "") for f in answer.facts[:1]]
             if quantity_unsupported(frame.text, evidence):
                 return not_found(self.ctx, frame, "Các kế hoạch không nêu con số này.", candidates)

@@ -18,6 +18,10 @@ from retrieval.service import KnowledgeService
 from retrieval.textnorm import fold
 
 _WORD = re.compile(r"[\w&]+")
+INDICATOR_WORDS = (
+    "chỉ tiêu mục tiêu tỷ lệ tỷ trọng phần trăm đạt phải đạt phấn đấu mức năm 2025 2026 2030 "
+    "cơ quan đầu mối theo dõi thành phố"
+)
 
 
 class AnswerContext:
@@ -64,6 +68,13 @@ class AnswerContext:
                     expand_passage(" ".join(names))
                 )
         self.doc_tokens = {d: tokens(text) for d, text in self.doc_context.items()}
+        # An indicator's name, its target and the words any question about a target uses.
+        self.indicator_tokens = {
+            i: tokens(expand_passage(f"{v.record.content} {v.record.target or ''}"))
+            + tokens(f"{INDICATOR_WORDS} {self.doc_context.get(v.record.document, '')}")
+            for i, v in self.views.items()
+            if v.record.kind == "indicator"
+        }
         self.ids_by_doc: dict[str, set[str]] = {}
         for p in passages:
             self.ids_by_doc.setdefault(p.document, set()).add(p.id)

@@ -291,6 +291,8 @@ def quantity_unsupported(question: str, evidence: list[str]) -> bool:
 _DATE_QUESTION = re.compile(
     r"\b(?:truoc|den|vao) ngay nao\b|\bngay nao\b|\bthang nao\b|\bnam nao\b|\bhan chot\b"
 )
+
+
 def date_unsupported(question: str, evidence: list[str]) -> bool:
     """A question asking for a date needs a date, year or quarter in the evidence."""
     if not _DATE_QUESTION.search(fold(question)):

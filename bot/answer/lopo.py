@@ -34,6 +34,7 @@ GRID: dict[str, tuple[float, ...]] = {
     "agency_bonus": (0.0, 0.1, 0.2),
     "anchor_df_share": (0.0, 0.002, 0.005, 0.01),
     "indicator_anchor_df_share": (0.0, 0.002, 0.003, 0.005, 0.01),
+    "indicator_subject_coverage": (0.0, 0.4, 0.5, 0.6, 0.7),
 }
 FALSE_NOT_FOUND_PENALTY = 2.0  # a wrong "not found" costs more than a wrong answer
 

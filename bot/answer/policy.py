@@ -48,6 +48,7 @@ class Policy:
     unseen_phrase_weight: float = 1.0  # weight of word pairs the corpus never puts together
     anchor_df_share: float = 0.0  # words of phrases this rare in the question must be in the row
     indicator_anchor_df_share: float = 0.0  # the same, for indicator rows (named quantities)
+    indicator_subject_coverage: float = 0.5  # share of the question an indicator's own name covers
     topic_df_share: float = 0.10  # a list topic phrase must be rarer than this share of passages
     # -- scope (tuned) ---------------------------------------------------------------------------
     plan_margin: float = 0.05  # rivals from other plans this close → answer per plan, offer choice

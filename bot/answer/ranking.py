@@ -100,10 +100,16 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
             policy=p,
             dense_skipped=found.dense_skipped,
         )
+        if passage.kind == "indicator" and p.indicator_subject_coverage > 0:
+            # a named quantity answers only a question about that quantity: its own name
+            # (not its section or agencies) must cover the question
+            name = ctx.indicator_tokens.get(item, [])
+            subject = coverage(question, name, ctx.vocab, p.unseen_weight, p.unseen_phrase_weight)
+            candidate.anchored = subject >= p.indicator_subject_coverage
         wanted = indicator_anchors if passage.kind == "indicator" else anchors
         if wanted:  # both words of each rare phrase, in any order ("cáp quang băng rộng")
             held = set(evidence_of(item))
-            candidate.anchored = all(set(a.split()) <= held for a in wanted)
+            candidate.anchored = candidate.anchored and all(set(a.split()) <= held for a in wanted)
         if frame.agencies and ctx.involves(item, frame.agencies):
             candidate.bonus = p.agency_bonus
         out.append(candidate)
