@@ -21,6 +21,10 @@ _VOWELS = set("aeiouy")
 # no Vietnamese syllable is longer than 7 letters, and a question is rarely over 40 words.
 MAX_RESTORE_WORD = 12  # longer "words" are kept as typed
 MAX_RESTORE_WORDS = 60  # words after these are kept as typed
+# What the search channels see at most (the encoder's cost grows with the token count, and a
+# 900-letter "word" is hundreds of sub-word tokens): longer words and further words are dropped.
+MAX_QUERY_WORD = 40
+MAX_QUERY_WORDS = 80
 # Question words officials type; plans rarely contain them, and pyvi alone gets some wrong.
 QUESTION_PHRASES = (
     "ai",
@@ -256,6 +260,12 @@ def segment(text: str) -> str:
     return _pyvi_tokenizer().tokenize(text)
 
 
+def bound_query(text: str) -> str:
+    """The words a search may use: none longer than MAX_QUERY_WORD, at most MAX_QUERY_WORDS."""
+    words = [w for w in text.split() if len(w) <= MAX_QUERY_WORD]
+    return " ".join(words[:MAX_QUERY_WORDS])
+
+
 @dataclass(frozen=True)
 class PreparedQuery:
     """The forms of one user query each search channel uses."""
@@ -277,7 +287,7 @@ def prepare_query(
 
     `lexical_keep` lets the lexical side skip expansions of abbreviations its index already
     contains (the full form's common words would only dilute BM25)."""
-    original = " ".join(text.split())
+    original = bound_query(text)
     expanded = expand_query(original)
     if not restore:
         dense_base = original

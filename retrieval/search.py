@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Container, Sequence
@@ -21,7 +22,8 @@ from retrieval.query_text import (
 )
 from retrieval.vectors import VectorIndex
 
-QUERY_CACHE = 1024  # query embeddings kept for repeated questions
+QUERY_CACHE_VAR = "PLANBOT_QUERY_CACHE"  # query embeddings kept for repeated questions (0: off)
+QUERY_CACHE = 1024
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class HybridSearcher:
         self.restore_accents = restore_accents
         self.accent_restorer = accent_restorer  # corpus phrases; pyvi alone when None
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = int(os.environ.get(QUERY_CACHE_VAR) or QUERY_CACHE)
         self._cache_lock = threading.Lock()
 
     @classmethod
@@ -97,9 +100,11 @@ class HybridSearcher:
                 self._vectors.move_to_end(text)
                 return cached
         vector = self.embedder.embed_queries([text])[0]
+        if self._cache_size <= 0:
+            return vector
         with self._cache_lock:
             self._vectors[text] = vector
-            while len(self._vectors) > QUERY_CACHE:
+            while len(self._vectors) > self._cache_size:
                 self._vectors.popitem(last=False)
         return vector
 

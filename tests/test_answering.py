@@ -270,3 +270,12 @@ def test_chat_service_keeps_one_conversation_per_user(assistant: Assistant) -> N
     assert mine.answer is not None and mine.answer.facts
     assert mine.answer.facts[0]["row"] == "I.4 2"
     assert theirs.answer is None or not theirs.answer.facts
+
+
+def test_search_text_is_bounded() -> None:
+    """Both channels (and the encoder) see bounded text, whatever the question."""
+    prepared = query_text.prepare_query("ai chu tri " + "x" * 900 + " han khi nao " + "so " * 500)
+    for text in (prepared.dense_text, prepared.lexical_text):
+        words = text.split()
+        assert all(len(w) <= query_text.MAX_QUERY_WORD for w in words)
+        assert len(words) <= 2 * query_text.MAX_QUERY_WORDS  # expansions may add a few words
