@@ -75,7 +75,7 @@ def main() -> None:
 
             generated = [q.question for q in generate(assistant.kb)]
             questions += generated[:: max(1, len(generated) // 200)]
-        assistant.ask("khởi động")  # load lazy parts (pyvi, tokenizer) before timing
+        assistant.ask("khoi dong he thong")  # load lazy parts (pyvi, tokenizer) before timing
         first: list[float] = []
         timings: list[float] = []
         for round_no in range(args.rounds):
