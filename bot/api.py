@@ -145,7 +145,10 @@ class ApiContext:
         if answer is None:
             try:
                 if session:
-                    answer = loaded.assistant.ask(question, session=f"{channel}:{user}:{session}")
+                    # the assistant's key is per caller; the client sees its own id back
+                    key = f"{channel}:{user}:{session}"
+                    answer = loaded.assistant.ask(question, session=key)
+                    answer = answer.model_copy(update={"session": session})
                 else:
                     answer = loaded.assistant.ask(question)
                     self.cache.put(loaded.signature, question, answer)
