@@ -3,7 +3,8 @@
 Every policy variant of a one-at-a-time grid around the current policy answers every generated
 question once (search results are memoised, so only the decision rules rerun). For each plan P,
 the best value of each tunable constant is chosen on the other plans' questions (a coordinate
-step), and the combined policy is scored on P's questions only. Absent-answer questions are
+step, kept only when the combined change also beats the current policy there), and that policy
+is scored on P's questions only. Absent-answer questions are
 spread over the folds. Run:
   python -m bot.answer.lopo --index-dir indexes [--questions artifacts/generated.jsonl]
 """

