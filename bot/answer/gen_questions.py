@@ -136,16 +136,12 @@ _DANGLING = frozenset(
 
 
 def topic(text: str, words: int = 12) -> str:
-    """The first sentence of a cell or clause, cut to `words` words at a natural end (never
-    after "của", "và", … or a comma), as a question would name it."""
+    """The first sentence of a cell or clause, cut to `words` words, not ending on "của", "và",
+    … or a comma, as a question would name it."""
     text = _LEADING.sub("", text.strip()).lstrip("-–+•* ")
     text = _NUMBERING.sub("", text)
     first = re.split(r"(?<=[.;:])\s", text, maxsplit=1)[0].rstrip(".;:,")
     cut = first.split()[:words]
-    if len(first.split()) > words:  # prefer ending at a comma when the cut falls mid-phrase
-        commas = [i for i, w in enumerate(cut) if w.endswith(",") and i >= 4]
-        if commas:
-            cut = cut[: commas[-1] + 1]
     while len(cut) > 3 and (cut[-1].lower().strip(",") in _DANGLING or cut[-1].endswith(",")):
         cut = cut[:-1]
     return " ".join(cut).rstrip(",;:")
