@@ -106,3 +106,24 @@ def test_lopo_runs_end_to_end_on_a_small_set(
     assert report["lopo"]["n"] == len(sample)
     assert set(report["per_plan"]) == {q["plan"] for q in sample if q["plan"]}
     assert "min_record_coverage" in report["tuned_on_all"]
+
+
+def test_cli_eval_generated_scores_every_kind(kb_path: Path, tmp_path: Path) -> None:
+    """`planbot eval --generated` writes the generated set and scores it (lexical index: fast)."""
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    failures = tmp_path / "fails.jsonl"
+    args = ["eval", "--generated", "--json", "--index-dir", str(kb_path.parent)]
+    result = CliRunner().invoke(main, [*args, "--failures", str(failures)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert set(report["by_kind"]) == {
+        "owner_deadline",
+        "indicator",
+        "list",
+        "guidance",
+        "no_answer",
+    }
+    assert (tmp_path / "generated.jsonl").is_file()
