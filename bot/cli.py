@@ -23,6 +23,7 @@ from retrieval.kb import (
     record_json,
 )
 from retrieval.models import Clause
+from retrieval.service import KnowledgeService
 from retrieval.store import KB_FILE
 
 if __name__ == "__main__":  # `python -m bot.cli`: run the one imported copy of this module
@@ -81,10 +82,10 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise click.exceptions.Exit(code)
 
 
-def open_kb(index_dir: Path) -> KnowledgeBase:
-    """The knowledge base in `index_dir`, or a clear message to run `planbot index` first."""
+def open_kb(index_dir: Path) -> KnowledgeService:
+    """The knowledge service over `index_dir`, or a clear message to run `planbot index` first."""
     try:
-        return KnowledgeBase(Path(index_dir) / KB_FILE)
+        return KnowledgeService(KnowledgeBase(Path(index_dir) / KB_FILE))
     except KnowledgeBaseMissing as exc:
         fail(str(exc))
     except Exception as exc:  # noqa: BLE001 — a corrupt file must not print a traceback

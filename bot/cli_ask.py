@@ -18,7 +18,7 @@ def _index_dir(value: str | None) -> Path:
 
 def _load(index_dir: Path):
     """The assistant over `index_dir`; a missing index is built first from the bundled corpus."""
-    from bot.assistant import Assistant
+    from bot.answer.assistant import Assistant
     from retrieval.kb import KnowledgeBaseMissing
 
     if not (index_dir / "kb.sqlite").is_file():
@@ -81,7 +81,19 @@ def ask_command(question: str | None, as_json: bool, index_dir: str | None) -> N
 
 
 @click.command("eval")
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False
+)
+@click.option(
+    "--generated",
+    is_flag=True,
+    help="Câu hỏi sinh từ cơ sở tri thức (thay cho tệp GOLD).",
+)
+@click.option(
+    "--lopo",
+    is_flag=True,
+    help="Với --generated: tinh chỉnh trên 4 kế hoạch, chấm trên kế hoạch thứ 5 (lần lượt).",
+)
 @click.option("--index-dir", default=None, help="Thư mục chỉ mục (mặc định: indexes/).")
 @click.option(
     "--failures",
@@ -91,10 +103,39 @@ def ask_command(question: str | None, as_json: bool, index_dir: str | None) -> N
     help="Nơi ghi các câu trả lời sai để xem lại.",
 )
 @click.option("--json", "as_json", is_flag=True, help="In điểm dạng JSON.")
-def eval_command(gold: Path, index_dir: str | None, failures: Path, as_json: bool) -> None:
-    """Chấm điểm trên một tệp câu hỏi mẫu (định dạng shared/eval/dev.jsonl)."""
+def eval_command(
+    gold: Path | None,
+    generated: bool,
+    lopo: bool,
+    index_dir: str | None,
+    failures: Path,
+    as_json: bool,
+) -> None:
+    """Chấm điểm trên một tệp câu hỏi mẫu (định dạng shared/eval/dev.jsonl), hoặc trên câu hỏi
+    sinh từ cơ sở tri thức (--generated), kể cả kiểm định chéo bỏ-một-kế-hoạch (--lopo)."""
     from bot.evaluate import run_eval
 
+    if generated:
+        from bot.answer import lopo as lopo_module
+        from bot.answer.gen_questions import generate
+
+        assistant = _load(_index_dir(index_dir))
+        items = [q.as_json() for q in generate(assistant.service)]
+        if lopo:
+            report = lopo_module.run_lopo(assistant, items, lambda m: click.echo(m, err=True))
+            if as_json:
+                click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+            else:
+                lopo_module.print_report(report)
+            return
+        gen_path = failures.parent / "generated.jsonl"
+        gen_path.parent.mkdir(parents=True, exist_ok=True)
+        gen_path.write_text(
+            "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8"
+        )
+        gold = gen_path
+    if gold is None:
+        raise click.UsageError("Cần tệp GOLD hoặc --generated.")
     assistant = _load(_index_dir(index_dir))
     report = run_eval(gold, assistant.ask)
     failures.parent.mkdir(parents=True, exist_ok=True)

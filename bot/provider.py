@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.assistant import Assistant
+    from bot.answer.assistant import Assistant
 
 log = logging.getLogger("planbot.provider")
 
@@ -27,7 +27,7 @@ Signature = tuple[tuple[str, int, int, int], ...]  # (name, st_ino, st_mtime_ns,
 class Loaded:
     """One loaded Assistant and the index file version it was built from."""
 
-    assistant: Any  # bot.assistant.Assistant (Any keeps test doubles simple)
+    assistant: Any  # bot.answer.assistant.Assistant (Any keeps test doubles simple)
     signature: Signature
     build_id: str
     loaded_at: float
@@ -72,7 +72,7 @@ def _json_or_raw(value: str) -> object:
 
 
 def _load_assistant(index_dir: Path) -> Assistant:
-    from bot.assistant import Assistant
+    from bot.answer.assistant import Assistant
 
     return Assistant.from_index(index_dir)
 

@@ -26,6 +26,13 @@ class Citation(BaseModel):
     clause_id: str | None = None
 
 
+class Choice(BaseModel):
+    """An option a channel can show as a button: asking `question` picks it."""
+
+    label: str = Field(description="short text for the button, e.g. Kế hoạch 402/KH-UBND")
+    question: str = Field(description="the question to ask when the user picks this option")
+
+
 class Answer(BaseModel):
     """Answer to one question: intent, ready-to-show Vietnamese text, facts and citations."""
 
@@ -39,6 +46,8 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     confidence: float = 0.0
     suggestions: list[str] = Field(default_factory=list)  # closest items when not found
+    choices: list[Choice] = Field(default_factory=list)  # e.g. which plan, when several hold it
+    session: str | None = None  # conversation id the answer belongs to (follow-ups)
 
     @model_validator(mode="after")
     def _mark_primary(self) -> Answer:

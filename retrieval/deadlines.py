@@ -28,7 +28,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("quarter", re.compile(rf"\b(?:quy|q)\s*\.?\s*(iv|iii|ii|i|[1-4])\b(?:{_SEP}{_YEAR}\b)?")),
     ("half", re.compile(rf"\b(?:6|sau) thang (dau|cuoi)(?: nam)?(?:{_SEP}{_YEAR}\b)?")),
-    ("month", re.compile(rf"\bthang\s*(\d{{1,2}})(?:{_SEP}{_YEAR}\b)?")),
+    ("month", re.compile(rf"\b(?:thang\s*|t(?=\d{{1,2}}\s*/))(\d{{1,2}})(?:{_SEP}{_YEAR}\b)?")),
     ("my", re.compile(rf"(?<![\d/.])\b(\d{{1,2}})\s*/\s*{_YEAR}\b")),
     ("year_range", re.compile(rf"\b(?:nam\s*)?{_YEAR}\s*(?:-|–|—|den)\s*(?:nam\s*)?{_YEAR}\b")),
     ("all_year", re.compile(r"\b(?:ca|hang|trong|suot) nam\b(?!\s*(?:19|20)\d{2})")),
@@ -298,3 +298,57 @@ def overlaps(a: DueRange, b: DueRange) -> bool:
 def is_past(r: DueRange, today: date) -> bool:
     """True when the whole span ended before `today` (unknown deadlines are never past)."""
     return r.due_by is not None and r.due_by < today
+
+
+# Everyday names of periods, rewritten to the grammar's words before scanning ("quý đầu năm").
+_SYNONYMS = (
+    (re.compile(r"\bquy dau(?: tien)?(?: cua)?(?: nam)?\b"), "quy i"),
+    (re.compile(r"\bquy cuoi(?: cung)?(?: cua)?(?: nam)?\b"), "quy iv"),
+    (re.compile(r"\bnua dau nam\b"), "6 thang dau"),
+    (re.compile(r"\bnua cuoi nam\b"), "6 thang cuoi"),
+)
+
+
+@dataclass(frozen=True)
+class PeriodMention:
+    """One period named in a text: its span in `fold(text)` and the dates it denotes."""
+
+    start: int
+    end: int
+    period: DueRange
+
+
+def period_mentions(text: str | None, plan_year: int | None = None) -> list[PeriodMention]:
+    """Every absolute period a text names, left to right (offsets in the folded text); year-less
+    quarters and months take the next printed year, else `plan_year`."""
+    if not text:
+        return []
+    folded = fold(text)
+    for pattern, plain in _SYNONYMS:
+        folded = pattern.sub(lambda m, p=plain: p.ljust(len(m.group(0))), folded)  # same offsets
+    hits = _fill_years(_scan(folded), plan_year)
+    out: list[PeriodMention] = []
+    for h in hits:
+        raw = folded[h.start : h.end]
+        out.append(PeriodMention(h.start, h.end, _combine(raw, folded, [h])))
+    return out
+
+
+_ROMAN_OUT = ("I", "II", "III", "IV")
+
+
+def period_phrase(r: DueRange) -> str | None:
+    """A period in the plans' own words ("quý IV năm 2025", "tháng 12 năm 2025"); None when it
+    has no single name."""
+    start, end = r.due_from, r.due_by
+    if start is None or end is None or start.year != end.year or start.day != 1:
+        return None
+    if (start.month, end.month, end.day) == (1, 12, 31):
+        return f"năm {end.year}"
+    if end == _month_end(end.year, end.month):
+        months = end.month - start.month + 1
+        if months == 1:
+            return f"tháng {end.month} năm {end.year}"
+        if months == 3 and start.month % 3 == 1:
+            return f"quý {_ROMAN_OUT[start.month // 3]} năm {end.year}"
+    return None

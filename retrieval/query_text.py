@@ -11,17 +11,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from retrieval.textnorm import fold
+from retrieval.deadlines import parse_deadline, period_mentions, period_phrase
+from retrieval.textnorm import fold, nfc
 
 _DATA = Path(__file__).parent / "data" / "abbreviations.json"
 _WORD = re.compile(r"[^\W_]+(?:&[^\W_]+)*")
-_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
-_QUARTER = re.compile(
-    r"(?<!\w)(?:q|quý|quy)\s*\.?\s*([1-4]|iv|iii|ii|i)\b(?:\s*(?:/|-|năm|nam)\s*(\d{4}))?",
-    re.IGNORECASE,
-)
-_MONTH = re.compile(r"(?<!\w)t\s*(1[0-2]|0?[1-9])\s*/\s*(\d{4})\b", re.IGNORECASE)
 _VOWELS = set("aeiouy")
+# Work bounds for accent restoration (pyvi's CRF cost grows with word length and word count):
+# no Vietnamese syllable is longer than 7 letters, and a question is rarely over 40 words.
+MAX_RESTORE_WORD = 12  # longer "words" are kept as typed
+MAX_RESTORE_WORDS = 60  # words after these are kept as typed
+# What the search channels see at most (the encoder's cost grows with the token count, and a
+# 900-letter "word" is hundreds of sub-word tokens): longer words and further words are dropped.
+MAX_QUERY_WORD = 40
+MAX_QUERY_WORDS = 80
 # Question words officials type; plans rarely contain them, and pyvi alone gets some wrong.
 QUESTION_PHRASES = (
     "ai",
@@ -59,17 +62,32 @@ def has_diacritics(text: str) -> bool:
     return False
 
 
-def _quarter(match: re.Match[str]) -> str:
-    raw = match.group(1).lower()
-    roman = _ROMAN.get(raw, raw.upper())
-    year = match.group(2)
-    return f"quý {roman} năm {year}" if year else f"quý {roman}"
+_ANY_YEAR = 2000  # stands in for a missing year while naming a year-less period
 
 
 def normalize_periods(text: str) -> str:
-    """Q4/2025, quy 4 2025 → 'quý IV năm 2025'; T12/2025 → 'tháng 12 năm 2025'."""
-    text = _QUARTER.sub(_quarter, text)
-    return _MONTH.sub(lambda m: f"tháng {int(m.group(1))} năm {m.group(2)}", text)
+    """Q4/2025, quy 4 2025 → 'quý IV năm 2025'; T12/2025 → 'tháng 12 năm 2025' (the period
+    grammar of retrieval/deadlines.py; text whose folded form has other offsets is kept)."""
+    text = nfc(text)
+    folded = fold(text)
+    if len(folded) != len(text):
+        return text
+    out: list[str] = []
+    last = 0
+    for mention in period_mentions(text, plan_year=_ANY_YEAR):
+        raw = folded[mention.start : mention.end]
+        phrase = period_phrase(parse_deadline(raw, plan_year=_ANY_YEAR))
+        if phrase is not None and not re.search(r"\d{4}", raw):
+            phrase = phrase.replace(f" năm {_ANY_YEAR}", "")  # "trong Q1" → "trong quý I"
+        if phrase is None or raw.isdigit() or raw.startswith("nam "):
+            continue  # a bare year reads the same either way
+        if not re.search(r"[a-z]", raw):  # "12/2025": keep dates that are only numbers
+            continue
+        out.append(text[last : mention.start])
+        out.append(phrase)
+        last = mention.end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def expand_abbreviations(text: str, keep: Callable[[str], bool] | None = None) -> str:
@@ -118,11 +136,31 @@ def _pyvi_tokenizer():  # pragma: no cover - import shim
     return ViTokenizer
 
 
+def bounded_words(text: str) -> tuple[list[str], list[bool]]:
+    """The words of `text` and, for each, whether restoration may touch it (short enough and
+    among the first MAX_RESTORE_WORDS): the bound on per-question work."""
+    words = text.split()
+    ok = [len(w) <= MAX_RESTORE_WORD and i < MAX_RESTORE_WORDS for i, w in enumerate(words)]
+    return words, ok
+
+
 def restore_accents(text: str) -> str:
-    """Guess diacritics for a query typed without them (pyvi CRF); other text is returned as is."""
+    """Guess diacritics for a query typed without them (pyvi CRF); other text is returned as is.
+    Only bounded words go to pyvi, so a 1,000-letter "word" costs no more than a short one."""
     if not looks_unaccented(text):
         return text
-    restored = _pyvi_utils().add_accents(text)
+    words, ok = bounded_words(text)
+    if not all(ok):
+        head = [w for w, keep in zip(words, ok, strict=True) if keep]
+        guessed = iter(restore_accents(" ".join(head)).split() if head else [])
+        restored_words = [
+            next(guessed, w) if keep else w for w, keep in zip(words, ok, strict=True)
+        ]
+        return " ".join(restored_words)
+    try:
+        restored = _pyvi_utils().add_accents(text)
+    except (KeyError, ValueError, IndexError):  # pyvi fails on some letter sequences
+        return text
     if isinstance(restored, bytes):
         restored = restored.decode("utf-8", "replace")
     # pyvi may change case or spacing; keep its letters only when it kept the word count
@@ -222,6 +260,12 @@ def segment(text: str) -> str:
     return _pyvi_tokenizer().tokenize(text)
 
 
+def bound_query(text: str) -> str:
+    """The words a search may use: none longer than MAX_QUERY_WORD, at most MAX_QUERY_WORDS."""
+    words = [w for w in text.split() if len(w) <= MAX_QUERY_WORD]
+    return " ".join(words[:MAX_QUERY_WORDS])
+
+
 @dataclass(frozen=True)
 class PreparedQuery:
     """The forms of one user query each search channel uses."""
@@ -243,7 +287,7 @@ def prepare_query(
 
     `lexical_keep` lets the lexical side skip expansions of abbreviations its index already
     contains (the full form's common words would only dilute BM25)."""
-    original = " ".join(text.split())
+    original = bound_query(text)
     expanded = expand_query(original)
     if not restore:
         dense_base = original

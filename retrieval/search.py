@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from retrieval.embeddings import Embedder
 from retrieval.fusion import RRF_K, reciprocal_rank_fusion
 from retrieval.lexical import DEFAULT_BACKEND, LexicalIndex, absent_from, make_lexical_index
-from retrieval.query_text import AccentRestorer, PreparedQuery, prepare_query
+from retrieval.query_text import (
+    AccentRestorer,
+    PreparedQuery,
+    expand_abbreviations,
+    prepare_query,
+)
 from retrieval.vectors import VectorIndex
+
+QUERY_CACHE_VAR = "PLANBOT_QUERY_CACHE"  # query embeddings kept for repeated questions (0: off)
+QUERY_CACHE = 1024
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,7 @@ class ChannelResults:
     lexical: list[tuple[str, float]] = field(default_factory=list)
     dense: list[tuple[str, float]] = field(default_factory=list)
     fused: list[Hit] = field(default_factory=list)
+    dense_skipped: bool = False  # the caller found the lexical evidence decisive
 
 
 class HybridSearcher:
@@ -57,6 +71,9 @@ class HybridSearcher:
         self.rrf_k = rrf_k
         self.restore_accents = restore_accents
         self.accent_restorer = accent_restorer  # corpus phrases; pyvi alone when None
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = int(os.environ.get(QUERY_CACHE_VAR) or QUERY_CACHE)
+        self._cache_lock = threading.Lock()
 
     @classmethod
     def over_passages(
@@ -70,14 +87,36 @@ class HybridSearcher:
     ) -> HybridSearcher:
         """The recommended setup: lexical index and corpus-guided accent restorer over the same passages."""
         lexical = make_lexical_index(lexical_backend)
-        lexical.build(ids, texts)
+        # "DVCTT" in a plan is also found by "dịch vụ công trực tuyến" (questions are spelt out)
+        lexical.build(ids, [expand_abbreviations(t) for t in texts])
         restorer = AccentRestorer.from_texts(texts)
         return cls(embedder, vector_index, lexical, accent_restorer=restorer, **options)
 
+    def query_vector(self, text: str) -> np.ndarray:
+        """The query's embedding, computed once per distinct text (LRU of recent queries)."""
+        with self._cache_lock:
+            cached = self._vectors.get(text)
+            if cached is not None:
+                self._vectors.move_to_end(text)
+                return cached
+        vector = self.embedder.embed_queries([text])[0]
+        if self._cache_size <= 0:
+            return vector
+        with self._cache_lock:
+            self._vectors[text] = vector
+            while len(self._vectors) > self._cache_size:
+                self._vectors.popitem(last=False)
+        return vector
+
     def search_channels(
-        self, query: str, k: int = 10, allowed: Container[str] | None = None
+        self,
+        query: str,
+        k: int = 10,
+        allowed: Container[str] | None = None,
+        skip_dense: Callable[[list[tuple[str, float]]], bool] | None = None,
     ) -> ChannelResults:
-        """Both channels' rankings (depth ≥ k) and the fused top-k, optionally limited to `allowed` ids."""
+        """Both channels' rankings (depth ≥ k) and the fused top-k, optionally limited to `allowed`
+        ids; `skip_dense(lexical_hits)` True leaves the dense channel (the encoder) out."""
         prepared = prepare_query(
             query or "",
             restore=self.restore_accents,
@@ -89,11 +128,15 @@ class HybridSearcher:
             return result
         depth = max(self.depth, k) * (4 if allowed is not None else 1)
         lexical = self.lexical_index.search(prepared.lexical_text, depth)
-        qvec = self.embedder.embed_queries([prepared.dense_text])[0]
-        dense = self.vector_index.search(qvec, depth)
         if allowed is not None:
             lexical = [(i, s) for i, s in lexical if i in allowed]
-            dense = [(i, s) for i, s in dense if i in allowed]
+        dense: list[tuple[str, float]] = []
+        if skip_dense is not None and skip_dense(lexical):
+            result.dense_skipped = True
+        elif len(self.vector_index):
+            dense = self.vector_index.search(self.query_vector(prepared.dense_text), depth)
+            if allowed is not None:
+                dense = [(i, s) for i, s in dense if i in allowed]
         result.lexical, result.dense = lexical, dense
         lex_rank = {item: r for r, (item, _) in enumerate(lexical, start=1)}
         dense_rank = {item: r for r, (item, _) in enumerate(dense, start=1)}

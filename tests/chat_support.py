@@ -594,7 +594,7 @@ class CannedAssistant:
         self.make = make
         self.questions: list[str] = []
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, session: str | None = None) -> Answer:
         self.questions.append(question)
         return self.make(question)
 

@@ -96,6 +96,6 @@ def full_index_dir(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -
 @pytest.fixture(scope="session")
 def assistant(full_index_dir: Path):
     """The assistant over the session's full build."""
-    from bot.assistant import Assistant
+    from bot.answer.assistant import Assistant
 
     return Assistant.from_index(full_index_dir)

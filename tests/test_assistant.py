@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import Assistant
+from bot.answer.assistant import Assistant
 from bot.evaluate import run_eval
 from bot.schemas import NOT_FOUND_TEXT
 from retrieval.cleaning import clean_text

@@ -188,7 +188,7 @@ def test_questions_about_an_added_plan_are_answered_from_it(
 ) -> None:
     from test_snapshot import SPEC, HashEmbedder
 
-    from bot.assistant import Assistant
+    from bot.answer.assistant import Assistant
     from bot.cli import main
     from retrieval import search_index
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.lists import period_text
-from bot.ranking import AGENCY_BONUS, LEXICAL_ONLY_COVERAGE, Candidate
+from bot.answer.lists import period_text
+from bot.answer.policy import POLICY
+from bot.answer.ranking import Candidate
 from retrieval.deadlines import DueRange, parse_deadline
 from retrieval.passages import Passage
 
@@ -17,18 +18,25 @@ def cand(cover: float, lex: int | None, dense: int | None, length: int = 100) ->
 
 
 def test_channel_agreement_lowers_the_bar_and_lexical_only_raises_it() -> None:
-    assert cand(0.30, 0, 0).passes(0.34)  # both channels rank it first
-    assert not cand(0.30, 1, 2).passes(0.34)
-    assert cand(0.40, 1, 2).passes(0.34)
-    assert not cand(0.50, 0, None).passes(0.34)  # the dense channel never saw it
-    assert cand(LEXICAL_ONLY_COVERAGE, 3, None).passes(0.34)
+    relief, lexical_only = POLICY.agreement_relief, POLICY.lexical_only_coverage
+    assert cand(0.34 - relief, 0, 0).passes(0.34)  # both channels rank it first
+    assert not cand(0.34 - relief, 1, 2).passes(0.34)
+    assert cand(0.34, 1, 2).passes(0.34)
+    assert not cand(lexical_only - 0.01, 0, None).passes(0.34)  # the dense channel never saw it
+    assert cand(lexical_only, 3, None).passes(0.34)
+    skipped = cand(0.34, 0, None)
+    skipped.dense_skipped = True  # not asked (lexical evidence decisive): the plain bar
+    assert skipped.passes(0.34)
+    off_topic = cand(0.9, 0, 0)
+    off_topic.anchored = False  # misses a rare phrase of the question
+    assert not off_topic.passes(0.34)
 
 
 def test_score_prefers_high_ranks_short_passages_and_named_agencies() -> None:
     assert cand(0.5, 0, 0).score > cand(0.5, 5, 5).score
     assert cand(0.5, 0, 0, length=100).score > cand(0.5, 0, 0, length=4000).score
     boosted = cand(0.5, 3, 3)
-    boosted.bonus = AGENCY_BONUS
+    boosted.bonus = POLICY.agency_bonus
     assert boosted.score > cand(0.5, 3, 3).score
 
 

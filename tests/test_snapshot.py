@@ -102,8 +102,8 @@ def test_killed_embedding_keeps_the_previous_snapshot(tmp_path: Path, corpus: Pa
 def test_readyz_reports_lexical_fallback(
     tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from bot.answer.assistant import Assistant
     from bot.api import create_app
-    from bot.assistant import Assistant
     from bot.provider import AssistantProvider
     from bot.settings import Settings
 

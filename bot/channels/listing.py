@@ -7,7 +7,7 @@ from typing import Any
 from bot.channels.formatting import facts_text
 from bot.textclean import clean_text
 from retrieval.deadlines import DueRange, parse_period
-from retrieval.kb import RecordFilter, record_json
+from retrieval.kb import record_json
 
 MAX_ITEMS = 500  # long lists are paged by the channels ("Xem tiếp" / /tiep)
 AGENCY_USAGE = (
@@ -34,16 +34,12 @@ def _section(title: str, facts: list[dict[str, Any]], narrow: str) -> str:
 def agency_tasks_text(assistant: Any, agency: str) -> str:
     """Tasks an agency leads, then those it coordinates, with deadline and source."""
     agency = clean_text(agency)
-    kb = assistant.kb
-    query = kb.resolve_agency(agency)
+    service = assistant.service
+    query = service.resolve_agency(agency)
     name = query.canonicals[0] if query.canonicals else agency
-    lead = [kb.record_json(v) for v in kb.records(RecordFilter(lead=agency))]
-    lead_ids = {f["id"] for f in lead}
-    coordinating = [
-        kb.record_json(v)
-        for v in kb.records(RecordFilter(coordinating=agency))
-        if v.record.id not in lead_ids
-    ]
+    lead_views, coordinating_views = service.agency_records(agency)
+    lead = [service.record_json(v) for v in lead_views]
+    coordinating = [service.record_json(v) for v in coordinating_views]
     if not lead and not coordinating:
         return (
             f"Không tìm thấy nhiệm vụ nào của “{agency}” trong các kế hoạch hiện có. "
@@ -81,14 +77,7 @@ def due_tasks_text(assistant: Any, text: str) -> str:
     period, period_text, agency = split_period(clean_text(text))
     if period is None or period.due_by is None:
         return f"Không hiểu kỳ hạn “{text}”.\n{DUE_USAGE}"
-    start = period.due_from.isoformat() if period.due_from else ""  # "quá hạn": no lower bound
-    end = period.due_by.isoformat()
-    views = [
-        v
-        for v in assistant.kb.records(RecordFilter(due=period, agency=agency or None))
-        if v.record.due_by and start <= v.record.due_by <= end
-    ]
-    views.sort(key=lambda v: (v.record.due_by or "", v.record.document))
+    views = assistant.service.due_records(period, agency or None)
     facts = [record_json(v) for v in views]
     span = " – ".join(d.strftime("%d/%m/%Y") for d in (period.due_from, period.due_by) if d)
     who = f" của {agency}" if agency else ""

@@ -40,9 +40,9 @@ V = TypeVar("V")
 
 
 class AssistantLike(Protocol):
-    """What channels use from `bot.assistant.Assistant`."""
+    """What channels use from `bot.answer.assistant.Assistant`."""
 
-    def ask(self, question: str) -> Answer: ...
+    def ask(self, question: str, session: str | None = None) -> Answer: ...
 
 
 class ProviderLike(Protocol):
@@ -215,7 +215,10 @@ class ChatService:
             return ChatReply(status="rate_limited", text=decision.message)
         try:
             async with self._slots:
-                answer: Answer = await asyncio.to_thread(lambda: self._assistant().ask(question))
+                session = f"{self.channel}:{user}"  # follow-ups refer to this chat's last answer
+                answer: Answer = await asyncio.to_thread(
+                    lambda: self._assistant().ask(question, session=session)
+                )
         except AssistantNotReady:
             self._log(user, question, "error", started, "error")
             return ChatReply(status="error", text=LOADING_TEXT)

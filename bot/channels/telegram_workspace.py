@@ -86,7 +86,7 @@ class TelegramWorkspace:
         result, refusal = await self.bot.service.run(
             self.bot._user_key(update),
             f"{label} {args}".strip(),
-            lambda assistant: work(workspace, assistant.kb, str(chat_id), args),
+            lambda assistant: work(workspace, assistant.service, str(chat_id), args),
         )
         if refusal is not None:
             await self.bot.send_plain(chat_id, refusal.text)

@@ -50,7 +50,7 @@ async def workspace_respond(
         return [page.footer(NEXT_HINT)] if page else [NO_MORE_TEXT]
 
     def work(assistant: Any) -> str:
-        kb = assistant.kb
+        kb = assistant.service
         if command == "/theodoi":
             return workspace.subscribe(kb, channel, chat, argument)
         if command == "/huytheodoi":

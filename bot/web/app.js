@@ -2,6 +2,9 @@
 // once (table on desktop, cards on a phone), citations are collapsed, feedback is one click.
 "use strict";
 
+// One conversation per open page: follow-up questions ("hạn khi nào?") refer to the last answer.
+const SESSION_ID = `web-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+
 const INTENT_LABELS = {
   owner_deadline: "Chủ trì & thời hạn",
   indicator: "Chỉ tiêu",
@@ -117,7 +120,7 @@ async function ask(event) {
     const response = await call("/ask", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ question }),
+      body: JSON.stringify({ question, session: SESSION_ID }),
     });
     if (response) {
       renderAnswer(await response.json());

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.intent import QuestionFrame
+from bot.answer.intent import QuestionFrame
 from retrieval.deadlines import DueRange
 from retrieval.kb import RecordView
 from retrieval.models import Document

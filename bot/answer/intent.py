@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
-from retrieval.deadlines import DueRange, parse_period
+from retrieval.deadlines import DueRange, PeriodMention, period_mentions, relative_period, today
 from retrieval.models import Document
 from retrieval.textnorm import fold
 
@@ -19,6 +21,7 @@ _LIST_RE = re.compile(
     r"|\b(?:nhiem vu|mo hinh|chi tieu|viec|cong viec)\s+nao\b"
     r"|\b(?:liet ke|danh sach)\b"
     r"|\bbao nhieu\s+(?:nhiem vu|mo hinh|chi tieu)\b"
+    r"|\b(?:chu tri|phoi hop|phu trach|dau moi)\s+(?:nhung\s+)?(?:gi|viec gi|cai gi)\b"
 )
 # "việc gì đến hạn Q2/2025": with a period, "… gì" asks for every row due then.
 _PERIOD_LIST_RE = re.compile(r"\b(?:viec|cong viec|nhiem vu|mo hinh|chi tieu|nv)\s+(?:gi|nao)\b")
@@ -52,6 +55,7 @@ class QuestionFrame:
     text: str
     folded: str
     documents: list[str] = field(default_factory=list)  # Document.id values named
+    places: list[str] = field(default_factory=list)  # plans whose place the question names
     agencies: list[str] = field(default_factory=list)  # canonical names mentioned
     period: DueRange | None = None
     wants_list: bool = False
@@ -122,7 +126,23 @@ def document_mentions(folded: str, documents: list[Document]) -> list[str]:
     return [doc_id for doc_id, score in scores.items() if score == best]
 
 
-def read_question(question: str, documents: list[Document], agency_finder) -> QuestionFrame:
+def place_documents(folded: str, documents: list[Document]) -> list[str]:
+    """Plans issued for a place the question names ("ở Hà Nội", "tỉnh Thanh Hóa"), when that
+    place is not every plan's."""
+    found = [
+        d.id
+        for d in documents
+        if _doc_place(d) and re.search(rf"\b{re.escape(_doc_place(d))}\b", folded)
+    ]
+    return found if len(found) < len(documents) else []
+
+
+def read_question(
+    question: str,
+    documents: list[Document],
+    agency_finder: Callable[[str], list[str]],
+    on: date | None = None,
+) -> QuestionFrame:
     """Build a QuestionFrame: cues, named plans, agencies (via `agency_finder(text)`), period."""
     folded = fold(question)
     frame = QuestionFrame(text=question, folded=folded)
@@ -132,7 +152,7 @@ def read_question(question: str, documents: list[Document], agency_finder) -> Qu
         frame.agencies = list(agency_finder(question))
     except Exception:  # noqa: BLE001 - a finder problem must not break answering
         frame.agencies = []
-    frame.period = _question_period(question, _plan_year(frame.documents, documents))
+    frame.period = question_period(question, _plan_year(frame.documents, documents), on)
     frame.wants_list = bool(_LIST_RE.search(folded)) or bool(
         frame.period is not None and _PERIOD_LIST_RE.search(folded)
     )
@@ -148,30 +168,32 @@ def read_question(question: str, documents: list[Document], agency_finder) -> Qu
     return frame
 
 
+# A period filter needs a cue that the question is about deadlines, not a plan's year.
 _PERIOD_HINT = re.compile(
-    r"\bquy\b|\bq[1-4]\b|\bq\s*[1-4]\s*/|\b20\d\d\s*q[1-4]\b|\bden han\b|\btruoc\b"
+    r"\bquy\b|\bq[1-4]\b|\bq\s*[1-4]\s*/|\b20\d\d\s*q[1-4]\b|\bden han\b|\btruoc\b|\bthang\b"
+    r"|\bt\d{1,2}\s*/|\bhan\b|\bnua (?:dau|cuoi)\b|\b(?:6|sau) thang\b"
 )
-_YEAR = r"(?:19|20)\d{2}"
-# Most specific first: a question naming "quý III năm 2025" inside "kế hoạch … 2025" means Q3.
-_SPECIFIC_PERIODS = [
-    re.compile(rf"\b(?:truoc|den het|den)\s*(?:ngay\s*)?\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*{_YEAR}\b"),
-    re.compile(rf"\b{_YEAR}\s*[-/ ]?\s*q[1-4]\b"),
-    re.compile(
-        rf"\b(?:quy|q)\s*\.?\s*(?:iv|iii|ii|i|[1-4])\b(?:\s*(?:/|-|,)?\s*(?:nam\s*)?{_YEAR}\b)?"
-    ),
-    re.compile(
-        rf"\b(?:6|sau) thang (?:dau|cuoi)(?: nam)?(?:\s*(?:/|-|,)?\s*(?:nam\s*)?{_YEAR}\b)?"
-    ),
-    re.compile(rf"\bthang\s*\d{{1,2}}(?:\s*(?:/|-|,)?\s*(?:nam\s*)?{_YEAR}\b)?"),
-    re.compile(rf"\b(?:den han|han)\s*(?:trong\s*)?(?:nam\s*)?{_YEAR}\b"),
-]
-_ANY_YEAR = re.compile(rf"\b({_YEAR})\b")
+_DEADLINE_YEAR = re.compile(r"(?:\bden han|\bhan|\btruoc|\bden het)\s*(?:trong\s*)?(?:nam\s*)?$")
+_ANY_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+
+
+def _deadline_mentions(folded: str, plan_year: int | None) -> list[PeriodMention]:
+    """Periods the question asks about: quarters, months, halves, dates, and years only when
+    introduced as a deadline ("hạn năm 2025") — not the year in a plan's name."""
+    out = []
+    for m in period_mentions(folded, plan_year):
+        if m.period.kind in ("year", "range") and not _DEADLINE_YEAR.search(folded[: m.start]):
+            continue
+        if m.period.kind in ("all_year", "ongoing", "unknown", "none"):
+            continue
+        out.append(m)
+    return out
 
 
 def _without_periods(folded: str) -> str:
     """The folded question with deadline phrases blanked out."""
-    for pattern in _SPECIFIC_PERIODS:
-        folded = pattern.sub(" ", folded)
+    for m in reversed(_deadline_mentions(folded, None)):
+        folded = folded[: m.start] + " " * (m.end - m.start) + folded[m.end :]
     return folded
 
 
@@ -187,32 +209,20 @@ def _plan_year(named: list[str], documents: list[Document]) -> int | None:
     return None
 
 
-_PERIOD_WORDS = (
-    (re.compile(r"\bquy dau(?: tien)?(?: cua)?(?: nam)?\b"), "quy i nam"),
-    (re.compile(r"\bquy cuoi(?: cung)?(?: cua)?(?: nam)?\b"), "quy iv nam"),
-    (re.compile(r"\bnua dau nam\b"), "6 thang dau nam"),
-    (re.compile(r"\bnua cuoi nam\b"), "6 thang cuoi nam"),
-)
-
-
-def _question_period(question: str, plan_year_hint: int | None = None) -> DueRange | None:
-    """The period a question asks about ("đến hạn Quý IV/2025"), not a plan year in its name."""
+def question_period(
+    question: str, plan_year_hint: int | None = None, on: date | None = None
+) -> DueRange | None:
+    """The period a question asks about ("đến hạn Quý IV/2025", "sắp đến hạn", "tháng này"),
+    relative ones counted from `on` (today); not a plan year in its name."""
     folded = fold(question)
-    for pattern, plain in _PERIOD_WORDS:  # "quý đầu năm" = quý I
-        folded = pattern.sub(plain, folded)
+    relative = relative_period(folded, on or today())
+    if relative is not None and relative.kind != "this_year":
+        return relative
     if not _PERIOD_HINT.search(folded):
-        return None
-    for pattern in _SPECIFIC_PERIODS:
-        m = pattern.search(folded)
-        if m is None:
-            continue
-        phrase = m.group(0)
-        years = _ANY_YEAR.findall(folded)
-        plan_year = int(years[-1]) if years else plan_year_hint
-        try:
-            found = parse_period(phrase, plan_year=plan_year)
-        except Exception:  # noqa: BLE001 - an odd phrase just means no period filter
-            found = None
-        if found is not None and found.due_by is not None:
-            return found
-    return None
+        return relative
+    years = _ANY_YEAR.findall(folded)
+    plan_year = int(years[-1]) if years else plan_year_hint
+    for m in _deadline_mentions(folded, plan_year):
+        if m.period.due_by is not None:
+            return m.period
+    return relative

@@ -12,7 +12,7 @@ Fact = dict[str, Any]
 Display = Callable[[str], str]
 
 _MAX_CONTENT = 280
-_LIST_LIMIT = 40
+_LIST_LIMIT = 100  # every row of the largest agency list (65) is shown
 
 
 def shorten(text: str, limit: int = _MAX_CONTENT) -> str:

@@ -1,0 +1,1 @@
+"""Question answering: router (assistant), answerers, policy, vocabulary, ranking, composing."""

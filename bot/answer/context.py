@@ -1,0 +1,155 @@
+"""What every answerer reads: the knowledge service, passages, vocabulary, policy and today."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+from bot.answer.grounding import Vocabulary, build_vocabulary, content_tokens, tokens
+from bot.answer.intent import QuestionFrame
+from bot.answer.policy import POLICY, Policy
+from bot.answer.vocabulary import expand_passage
+from bot.schemas import Citation
+from retrieval.kb import RecordView
+from retrieval.models import Clause, Document
+from retrieval.passages import Passage
+from retrieval.service import KnowledgeService
+from retrieval.textnorm import fold
+
+_WORD = re.compile(r"[\w&]+")
+INDICATOR_WORDS = (
+    "chỉ tiêu mục tiêu tỷ lệ tỷ trọng phần trăm đạt phải đạt phấn đấu mức năm 2025 2026 2030 "
+    "cơ quan đầu mối theo dõi thành phố"
+)
+
+
+class AnswerContext:
+    """Read-only indexes over one knowledge-base build, shared by the answerers."""
+
+    def __init__(
+        self,
+        service: KnowledgeService,
+        searcher: object,
+        passages: list[Passage],
+        policy: Policy = POLICY,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.service = service
+        self.kb = service.kb
+        self.directory = service.directory
+        self.searcher = searcher
+        self.policy = policy
+        self.today = today
+        self.passages = {p.id: p for p in passages}
+        self.vocab: Vocabulary = build_vocabulary(expand_passage(p.text) for p in passages)
+        self.documents: list[Document] = service.documents()
+        self.docs_by_id = {d.id: d for d in self.documents}
+        self.views: dict[str, RecordView] = {v.record.id: v for v in service.records()}
+        self.clauses: dict[str, Clause] = {c.id: c for c in service.clauses()}
+        printed: dict[str, str] = {}
+        for view in self.views.values():
+            for name in [*view.record.lead, *view.record.coordinating]:
+                key = " ".join(tokens(name))
+                if len(key.split()) >= 3 and not key.startswith("cac "):
+                    printed.setdefault(key, name)
+        self.printed_names = sorted(printed.items(), key=lambda kv: -len(kv[0]))
+        self.doc_context = {
+            d.id: f"{d.title} {d.short_name} {d.issuer} {d.number} {' '.join(d.aliases)}"
+            for d in self.documents
+        }
+        self.passage_tokens = {p.id: tokens(expand_passage(p.text)) for p in passages}
+        for item_id, view in self.views.items():  # a row's agencies are evidence too
+            r = view.record
+            names = [r.coordinating_raw, r.leader or "", *view.lead_current]
+            names += view.coordinating_current
+            if item_id in self.passage_tokens:
+                self.passage_tokens[item_id] = self.passage_tokens[item_id] + tokens(
+                    expand_passage(" ".join(names))
+                )
+        self.doc_tokens = {d: tokens(text) for d, text in self.doc_context.items()}
+        # An indicator's name, its target and the words any question about a target uses.
+        self.indicator_tokens = {
+            i: tokens(expand_passage(f"{v.record.content} {v.record.target or ''}"))
+            + tokens(f"{INDICATOR_WORDS} {self.doc_context.get(v.record.document, '')}")
+            for i, v in self.views.items()
+            if v.record.kind == "indicator"
+        }
+        self.ids_by_doc: dict[str, set[str]] = {}
+        for p in passages:
+            self.ids_by_doc.setdefault(p.document, set()).add(p.id)
+
+    # -- scope -------------------------------------------------------------------------------------
+    def allowed(self, frame: QuestionFrame) -> set[str] | None:
+        """Passage ids of the plans the question names (None: every plan)."""
+        scope = frame.documents or frame.places
+        if not scope:
+            return None
+        allowed: set[str] = set()
+        for doc_id in scope:
+            allowed |= self.ids_by_doc.get(doc_id, set())
+        return allowed
+
+    def involves(self, item_id: str, agencies: list[str]) -> bool:
+        """Whether a record's lead or coordinating cells name one of the agencies."""
+        view = self.views.get(item_id)
+        if view is None:
+            return False
+        matches = self.directory.agency_matches
+        printed = [*view.record.lead, *view.record.coordinating]
+        return any(matches(a, p)[0] for a in agencies for p in printed)
+
+    def residual_question(self, frame: QuestionFrame, text: str | None = None) -> str:
+        """The question (its words) without the phrases that only name its plan."""
+        text = frame.text if text is None else text
+        if not frame.documents:
+            return text
+        naming = " | ".join(" ".join(tokens(self.doc_context.get(d, ""))) for d in frame.documents)
+        naming = f" {naming} "
+        words = _WORD.findall(text)
+        keys = [fold(w) for w in words]
+        kept: list[str] = []
+        i = 0
+        while i < len(words):
+            j = i + 1
+            while j <= len(words) and f" {' '.join(keys[i:j])} " in naming:
+                j += 1
+            span = j - 1 - i  # longest run of words starting at i found in the plan's name
+            if span >= 2 or (span == 1 and keys[i].isdigit()):
+                i += span
+                continue
+            kept.append(words[i])
+            i += 1
+        residual = " ".join(kept)
+        return residual if content_tokens(residual) else text
+
+    def printed_agencies(self, folded_question: str) -> list[str]:
+        """Agencies named in the question as printed in the tables, when the directory lacks them."""
+        found: list[str] = []
+        padded = f" {folded_question} "
+        for key, printed in self.printed_names:
+            words = key.split()
+            head = " ".join(words[:5]) if len(words) >= 5 else key
+            if f" {head} " in padded and not any(head in fold(f) for f in found):
+                found.append(printed)
+        return found
+
+    def doc_year(self, doc_id: str) -> int:
+        """The year a plan was issued (0 when unknown)."""
+        doc = self.docs_by_id.get(doc_id)
+        return int(doc.date[:4]) if doc and doc.date else 0
+
+    def plan_name(self, doc_id: str) -> str:
+        """The short name a plan is known by ("Kế hoạch 402/KH-UBND")."""
+        doc = self.docs_by_id.get(doc_id)
+        return doc.short_name if doc else doc_id
+
+    # -- facts and citations -----------------------------------------------------------------------
+    def record_fact(self, record_id: str) -> dict[str, object]:
+        """A record as JSON (as `planbot tasks --json` prints it)."""
+        return self.kb.record_json(self.views[record_id])
+
+    def clause_citation(self, clause: Clause) -> Citation:
+        """A citation quoting one clause."""
+        cj = self.kb.clause_json(clause)
+        return Citation(**cj["citation"], clause_id=clause.id)

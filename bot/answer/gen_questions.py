@@ -1,0 +1,383 @@
+"""Calibration questions generated from the knowledge base itself, gold in the dev.jsonl format.
+
+For every record and a sample of clauses: questions in the styles officials type (with and without
+diacritics, abbreviated, paraphrased, naming the plan or not, naming an agency by its new name),
+plus questions the plans cannot answer (other places, quantities and topics they do not hold).
+Templates are written here from the kinds of questions the assistant serves, not from any eval set.
+Run: python -m bot.answer.gen_questions --index-dir indexes --out artifacts/generated.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from retrieval.kb import KnowledgeBase, RecordFilter, RecordView
+from retrieval.models import Clause, Document
+from retrieval.query_text import abbreviations
+from retrieval.textnorm import fold
+
+SEED = 20261126
+
+OWNER_TEMPLATES = (
+    "Ai chủ trì {t}?",
+    "Cơ quan nào chủ trì {t}, hạn khi nào?",
+    "Đơn vị nào là đầu mối thực hiện {t}?",
+    "Cho tôi biết cơ quan chủ trì và thời hạn của việc {t}",
+    "{T}: sở nào làm, bao giờ phải xong?",
+    "Hạn hoàn thành {t} là khi nào, ai phụ trách?",
+    "Việc {t} giao cho ai chủ trì?",
+    "Thời gian hoàn thành {t} và đơn vị chủ trì?",
+)
+INDICATOR_TEMPLATES = (
+    "Chỉ tiêu {t} năm 2025 là bao nhiêu?",
+    "Mục tiêu của chỉ tiêu {t} là bao nhiêu, cơ quan nào đầu mối?",
+    "{T} phải đạt mức bao nhiêu?",
+    "Chỉ tiêu về {t} do ai theo dõi và mục tiêu thế nào?",
+)
+LIST_TEMPLATES = (
+    "{a} chủ trì những {k} nào{p}?",
+    "Liệt kê các {k} do {a} chủ trì{p}",
+    "Danh sách {k} {a} được giao chủ trì{p}",
+    "{a} phải chủ trì bao nhiêu {k}{p}, gồm những gì?",
+)
+GUIDANCE_TEMPLATES = (
+    "Kế hoạch yêu cầu gì về {t}?",
+    "{T} được quy định như thế nào?",
+    "Nội dung về {t} ra sao?",
+    "Hướng dẫn thế nào về việc {t}?",
+)
+ABSENT_PLACE_TEMPLATES = (
+    "Kế hoạch chuyển đổi số của {place} giao ai chủ trì {t}?",
+    "Ở {place}, việc {t} hạn khi nào?",
+)
+ABSENT_TOPIC_TEMPLATES = (
+    "Tỷ lệ {who} sử dụng {thing} năm 2025 phải đạt bao nhiêu phần trăm?",
+    "Ai chủ trì triển khai {thing} cho {who}?",
+    "Kinh phí cho {thing} là bao nhiêu tiền?",
+    "Hạn hoàn thành việc đưa {thing} vào {who} là khi nào?",
+)
+# Places no plan of a corpus about Hà Nội, Hưng Yên and Thanh Hóa names (checked against it).
+OTHER_PLACES = (
+    "tỉnh Quảng Ninh",
+    "thành phố Cần Thơ",
+    "tỉnh Nghệ An",
+    "thành phố Hải Phòng",
+    "tỉnh Lào Cai",
+    "tỉnh Khánh Hòa",
+    "tỉnh Bình Dương",
+    "tỉnh Cà Mau",
+    "tỉnh Lâm Đồng",
+    "tỉnh Kiên Giang",
+)
+ABSENT_THINGS = (
+    "công nghệ chuỗi khối",
+    "điện toán lượng tử",
+    "xe tự hành",
+    "máy bay không người lái giao hàng",
+    "kính thực tế ảo",
+    "robot phẫu thuật",
+    "vệ tinh viễn thám riêng",
+    "tiền mã hóa",
+)
+ABSENT_WHO = ("hộ nông dân", "bệnh viện tư nhân", "trường mầm non", "ngư dân", "doanh nghiệp FDI")
+# Everyday words officials use instead of the plans' words (paraphrase style).
+PARAPHRASES = (
+    ("triển khai", "làm"),
+    ("xây dựng", "làm"),
+    ("nâng cấp", "cải tiến"),
+    ("hoàn thiện", "làm xong"),
+    ("cơ sở dữ liệu", "kho dữ liệu"),
+    ("ứng dụng", "phần mềm"),
+    ("người dân", "bà con"),
+    ("doanh nghiệp", "công ty"),
+    ("trực tuyến", "online"),
+    ("tổ chức", "mở"),
+    ("đào tạo", "dạy"),
+    ("bồi dưỡng", "tập huấn"),
+    ("hệ thống", "hệ thống"),
+    ("thành phố", "TP"),
+)
+_LEADING = re.compile(r"^(?:mô hình|nhiệm vụ|chỉ tiêu)\s*:\s*", re.IGNORECASE)
+_NUMBERING = re.compile(r"^[\s\divxlcIVXLC.)\-–+*•a-zđ]{0,6}[.)]\s+")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One generated question with its gold answer."""
+
+    id: str
+    question: str
+    kind: str
+    style: str
+    gold: dict[str, Any]
+    plan: str  # document id the gold comes from ("" for absent questions)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "question": self.question,
+            "kind": self.kind,
+            "style": self.style,
+            "gold": self.gold,
+            "plan": self.plan,
+        }
+
+
+_DANGLING = frozenset(
+    "của và với cho các tại trong đến theo để về từ trên những một là được có như hoặc".split()
+)
+
+
+def topic(text: str, words: int = 12) -> str:
+    """The first sentence of a cell or clause, cut to `words` words, not ending on "của", "và",
+    … or a comma, as a question would name it."""
+    text = _LEADING.sub("", text.strip()).lstrip("-–+•* ")
+    text = _NUMBERING.sub("", text)
+    first = re.split(r"(?<=[.;:])\s", text, maxsplit=1)[0].rstrip(".;:,")
+    cut = first.split()[:words]
+    while len(cut) > 3 and (cut[-1].lower().strip(",") in _DANGLING or cut[-1].endswith(",")):
+        cut = cut[:-1]
+    return " ".join(cut).rstrip(",;:")
+
+
+def as_typed(t: str) -> str:
+    """A topic as typed mid-sentence: first letter lower case unless it starts an acronym."""
+    first = t.split()[0] if t.split() else ""
+    if len(first) > 1 and first.isupper():
+        return t
+    return t[:1].lower() + t[1:]
+
+
+def quote_of(text: str, words: int = 7) -> str:
+    """A short exact span of the source text a correct citation must contain."""
+    return " ".join(text.split()[:words])
+
+
+def _reverse_abbreviations() -> list[tuple[str, str]]:
+    """Full forms → abbreviation, longest first (for the abbreviated style)."""
+    pairs = [(full, abbr) for abbr, full in abbreviations().items() if len(full.split()) >= 2]
+    pairs.sort(key=lambda kv: -len(kv[0]))
+    return pairs
+
+
+def abbreviate(text: str) -> str | None:
+    """The question with full forms replaced by officials' abbreviations; None when none apply."""
+    out = text
+    for full, abbr in _reverse_abbreviations():
+        pattern = re.compile(rf"(?<!\w){re.escape(full)}(?!\w)", re.IGNORECASE)
+        shown = abbr.upper() if "&" not in abbr else abbr.upper()
+        out = pattern.sub(shown, out)
+    return out if out != text else None
+
+
+def paraphrase(text: str, rng: random.Random) -> str | None:
+    """Everyday words for some of the plan's words, and a dropped adjective; None when unchanged."""
+    out = text
+    pairs = list(PARAPHRASES)
+    rng.shuffle(pairs)
+    changed = 0
+    for plan_word, everyday in pairs:
+        if plan_word == everyday:
+            continue
+        pattern = re.compile(rf"(?<!\w){re.escape(plan_word)}(?!\w)", re.IGNORECASE)
+        if pattern.search(out):
+            out = pattern.sub(everyday, out, count=1)
+            changed += 1
+        if changed == 2:
+            break
+    return out if changed else None
+
+
+def plan_phrase(doc: Document, rng: random.Random) -> str:
+    """How a question names a plan: by number, short name or alias."""
+    number = doc.number.split("/")[0].strip()
+    options = [f" trong {doc.short_name}"]
+    if number.isdigit():
+        options += [f" theo kế hoạch số {number}", f" (KH {number})"]
+    if doc.aliases:
+        options.append(f" trong {doc.aliases[0]}")
+    return rng.choice(options)
+
+
+def _styled(base: str, rng: random.Random) -> Iterator[tuple[str, str]]:
+    """The question in each style officials type."""
+    yield "vi", base
+    yield "nodiac", fold(base)
+    short = abbreviate(base)
+    if short:
+        yield "abbr", short
+    para = paraphrase(base, rng)
+    if para:
+        yield "para", para
+
+
+def _record_gold(view: RecordView) -> dict[str, Any]:
+    r = view.record
+    gold: dict[str, Any] = {
+        "doc": view.document.file,
+        "row": r.row,
+        "lead": list(r.lead),
+        "coordinating": list(r.coordinating),
+        "deadline": r.deadline,
+        "leader": r.leader,
+        "quote": quote_of(r.quote or r.content),
+    }
+    if r.kind == "indicator":
+        gold = {
+            "doc": view.document.file,
+            "row": r.row,
+            "target": r.target,
+            "lead": r.lead[0] if r.lead else "",
+            "leader": r.leader,
+            "quote": quote_of(r.quote or r.content),
+        }
+    return gold
+
+
+def _distinct(views: list[RecordView]) -> list[RecordView]:
+    """Rows whose topic names them alone (no other row of the corpus starts the same way)."""
+    seen: dict[str, int] = {}
+    for v in views:
+        key = fold(topic(v.record.content, 8))
+        seen[key] = seen.get(key, 0) + 1
+    return [v for v in views if seen[fold(topic(v.record.content, 8))] == 1]
+
+
+def generate(kb: KnowledgeBase, clauses_per_plan: int = 30, seed: int = SEED) -> list[Question]:
+    """Every record in several styles, a sample of clauses, agency lists and absent questions."""
+    rng = random.Random(seed)
+    docs = {d.id: d for d in kb.documents()}
+    out: list[Question] = []
+    directory = kb.directory
+    views = [v for v in kb.iter_records() if v.record.lead and len(v.record.content) >= 20]
+    for v in _distinct(views):
+        r = v.record
+        doc = docs[r.document]
+        t = as_typed(topic(r.content))
+        templates = INDICATOR_TEMPLATES if r.kind == "indicator" else OWNER_TEMPLATES
+        kind = "indicator" if r.kind == "indicator" else "owner_deadline"
+        base = rng.choice(templates).format(t=t, T=t[:1].upper() + t[1:])
+        if rng.random() < 0.5:
+            base = base.rstrip("?") + plan_phrase(doc, rng) + "?"
+        for style, text in _styled(base, rng):
+            out.append(Question(f"g-{r.id}-{style}", text, kind, style, _record_gold(v), doc.id))
+        renamed = [
+            n
+            for n in r.lead
+            if directory.current(n) and directory.current(n) != directory.canonical(n)
+        ]
+        if renamed and kind == "owner_deadline":
+            now = directory.current(renamed[0])
+            text = f"Việc {t} mà {now} tiếp nhận từ {renamed[0]} có hạn khi nào?"
+            out.append(
+                Question(f"g-{r.id}-renamed", text, kind, "renamed", _record_gold(v), doc.id)
+            )
+    out += _lists(kb, docs, rng)
+    out += _guidance(kb, docs, rng, clauses_per_plan)
+    out += _absent(kb, views, rng)
+    return out
+
+
+def _lists(kb: KnowledgeBase, docs: dict[str, Document], rng: random.Random) -> list[Question]:
+    """ "Which rows does agency X lead in plan P" for every agency leading ≥ 2 rows of a plan."""
+    out: list[Question] = []
+    nouns = {"task": "nhiệm vụ", "model": "mô hình", "indicator": "chỉ tiêu"}
+    groups: dict[tuple[str, str, str], set[str]] = {}
+    for v in kb.iter_records():
+        for name in v.record.lead:
+            canon = kb.directory.canonical(name)
+            if canon and not kb.directory.is_group(canon) and len(canon.split()) >= 2:
+                groups.setdefault((v.record.document, v.record.kind, canon), set()).add(v.record.id)
+    for (doc_id, kind, agency), _ in sorted(groups.items()):
+        rows = [
+            v.record.row
+            for v in kb.records(RecordFilter(lead=agency, document=doc_id, kind=kind))
+            if not v.inherited
+        ]
+        if len(rows) < 2:
+            continue
+        doc = docs[doc_id]
+        base = rng.choice(LIST_TEMPLATES).format(a=agency, k=nouns[kind], p=plan_phrase(doc, rng))
+        gold = {"doc": doc.file, "rows": rows, "quotes": []}
+        for style, text in _styled(base, rng):
+            key = f"g-list-{doc_id}-{kind}-{fold(agency).replace(' ', '_')}-{style}"
+            out.append(Question(key, text, "list", style, gold, doc_id))
+    return out
+
+
+def _guidance(
+    kb: KnowledgeBase, docs: dict[str, Document], rng: random.Random, per_plan: int
+) -> list[Question]:
+    """ "What does the plan say about X" for a sample of substantial clauses of every plan."""
+    out: list[Question] = []
+    by_doc: dict[str, list[Clause]] = {}
+    for c in kb.clauses():
+        if len(c.text) >= 80 and len(c.text.split()) >= 14:
+            by_doc.setdefault(c.document, []).append(c)
+    for doc_id, clauses in sorted(by_doc.items()):
+        firsts: dict[str, int] = {}
+        for c in clauses:
+            firsts[fold(topic(c.text, 8))] = firsts.get(fold(topic(c.text, 8)), 0) + 1
+        unique = [c for c in clauses if firsts[fold(topic(c.text, 8))] == 1]
+        for c in rng.sample(unique, min(per_plan, len(unique))):
+            t = topic(c.text, 10)
+            base = rng.choice(GUIDANCE_TEMPLATES).format(t=as_typed(t), T=t)
+            base = base.rstrip("?") + plan_phrase(docs[doc_id], rng) + "?"
+            gold = {"doc": docs[doc_id].file, "quote": quote_of(_NUMBERING.sub("", c.text), 8)}
+            for style, text in _styled(base, rng):
+                out.append(Question(f"g-{c.id}-{style}", text, "guidance", style, gold, doc_id))
+    return out
+
+
+def _absent(kb: KnowledgeBase, views: list[RecordView], rng: random.Random) -> list[Question]:
+    """Questions the plans cannot answer: other places, things and quantities they never name."""
+    corpus = " ".join(fold(v.record.content) for v in views)
+    corpus += " " + " ".join(fold(c.text) for c in kb.clauses())
+    places = [p for p in OTHER_PLACES if fold(p.split(" ", 1)[1]) not in corpus]
+    things = [t for t in ABSENT_THINGS if fold(t) not in corpus]
+    out: list[Question] = []
+    sample = rng.sample(views, min(len(views), 2 * len(places)))
+    for i, v in enumerate(sample):
+        place = places[i % len(places)]
+        t = as_typed(topic(v.record.content, 8))
+        base = rng.choice(ABSENT_PLACE_TEMPLATES).format(place=place, t=t)
+        for style, text in _styled(base, rng):
+            out.append(Question(f"g-absent-place-{i}-{style}", text, "no_answer", style, {}, ""))
+    n = 0
+    for thing in things:
+        for template in rng.sample(ABSENT_TOPIC_TEMPLATES, 2):
+            base = template.format(thing=thing, who=rng.choice(ABSENT_WHO))
+            for style, text in _styled(base, rng):
+                out.append(
+                    Question(f"g-absent-topic-{n}-{style}", text, "no_answer", style, {}, "")
+                )
+            n += 1
+    return out
+
+
+def main() -> None:
+    """Write the generated set as JSON lines."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--index-dir", default="indexes")
+    parser.add_argument("--out", default="artifacts/generated.jsonl")
+    parser.add_argument("--clauses-per-plan", type=int, default=30)
+    args = parser.parse_args()
+    kb = KnowledgeBase(Path(args.index_dir) / "kb.sqlite")
+    questions = generate(kb, args.clauses_per_plan)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as fh:
+        for q in questions:
+            fh.write(json.dumps(q.as_json(), ensure_ascii=False) + "\n")
+    print(f"{len(questions)} câu hỏi → {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""The one ranking path: hybrid search hits reranked by question coverage and channel ranks.
+
+`rank()` is what the assistant answers from and what `benchmarks/retrieval_recall.py --ranking
+product` measures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.answer.context import AnswerContext
+from bot.answer.grounding import coverage, rare_phrases
+from bot.answer.intent import QuestionFrame
+from bot.answer.policy import POLICY, Policy
+from retrieval.passages import Passage
+
+
+@dataclass
+class Candidate:
+    """A search hit with its passage and the scores used to pick the answer."""
+
+    passage: Passage
+    cover: float  # IDF-weighted share of the question found in the passage (+ its plan's name)
+    lexical_rank: int | None
+    dense_rank: int | None
+    length: int
+    bonus: float = 0.0  # the row involves an agency the question names
+    policy: Policy = field(default=POLICY, repr=False)
+    dense_skipped: bool = False  # the dense channel was not asked (lexical evidence decisive)
+    anchored: bool = True  # holds the question's most specific phrase (topic agreement)
+
+    @property
+    def agreed(self) -> bool:
+        """Ranked first by both the lexical and the dense channel: strong evidence on its own."""
+        return self.lexical_rank == 0 and self.dense_rank == 0
+
+    def passes(self, minimum: float) -> bool:
+        """Coverage high enough to answer from this candidate: a lower bar when the dense channel
+        ranks it first, a higher one when only the lexical channel found it at all."""
+        p = self.policy
+        if not self.anchored:
+            return False
+        if self.agreed or self.dense_rank == 0:
+            return self.cover >= minimum - p.agreement_relief
+        if self.dense_rank is None and not self.dense_skipped:
+            return self.cover >= p.lexical_only_coverage
+        return self.cover >= minimum
+
+    @property
+    def score(self) -> float:
+        """Coverage (damped for very long passages) plus a bonus for ranking high in each channel."""
+        p = self.policy
+        damp = min(1.0, p.long_passage / max(1, self.length)) ** p.length_damping
+        ranks = sum(
+            p.rank_bonus / (1 + r) for r in (self.lexical_rank, self.dense_rank) if r is not None
+        )
+        return self.cover * damp + ranks + self.bonus
+
+
+def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate]:
+    """Top items of both search channels, reranked by coverage of `plain` (the question with
+    abbreviations spelt out) and channel ranks; the dense channel is skipped when the lexical
+    top hit already covers the question."""
+    p = ctx.policy
+    question = ctx.residual_question(frame, plain)
+
+    def evidence_of(item: str) -> list[str]:
+        evidence = ctx.passage_tokens.get(item, [])
+        passage = ctx.passages.get(item)
+        if not frame.documents and passage is not None:  # the plan's name is evidence too
+            evidence = evidence + ["|"] + ctx.doc_tokens.get(passage.document, [])
+        return evidence
+
+    def cover_of(item: str) -> float:
+        return coverage(
+            question, evidence_of(item), ctx.vocab, p.unseen_weight, p.unseen_phrase_weight
+        )
+
+    def lexical_decisive(lexical: list[tuple[str, float]]) -> bool:
+        return bool(lexical) and cover_of(lexical[0][0]) >= p.dense_skip_coverage
+
+    found = ctx.searcher.search_channels(  # type: ignore[attr-defined]
+        question, k=p.search_depth, allowed=ctx.allowed(frame), skip_dense=lexical_decisive
+    )
+    anchors = rare_phrases(question, ctx.vocab, p.anchor_df_share)
+    indicator_anchors = rare_phrases(question, ctx.vocab, p.indicator_anchor_df_share)
+    lex = {item: r for r, (item, _) in enumerate(found.lexical[: p.channel_depth])}
+    dense = {item: r for r, (item, _) in enumerate(found.dense[: p.channel_depth])}
+    out: list[Candidate] = []
+    for item in dict.fromkeys([*lex, *dense]):
+        passage = ctx.passages.get(item)
+        if passage is None:
+            continue
+        candidate = Candidate(
+            passage,
+            cover_of(item),
+            lex.get(item),
+            dense.get(item),
+            len(passage.text),
+            policy=p,
+            dense_skipped=found.dense_skipped,
+        )
+        if passage.kind == "indicator" and p.indicator_subject_coverage > 0:
+            # a named quantity answers only a question about that quantity: its own name
+            # (not its section or agencies) must cover the question
+            name = ctx.indicator_tokens.get(item, [])
+            subject = coverage(question, name, ctx.vocab, p.unseen_weight, p.unseen_phrase_weight)
+            candidate.anchored = subject >= p.indicator_subject_coverage
+        wanted = indicator_anchors if passage.kind == "indicator" else anchors
+        if wanted:  # both words of each rare phrase, in any order ("cáp quang băng rộng")
+            held = set(evidence_of(item))
+            candidate.anchored = candidate.anchored and all(set(a.split()) <= held for a in wanted)
+        if frame.agencies and ctx.involves(item, frame.agencies):
+            candidate.bonus = p.agency_bonus
+        out.append(candidate)
+    out.sort(key=lambda c: -c.score)
+    return out
