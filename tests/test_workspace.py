@@ -24,6 +24,7 @@ from bot.neighbours import record_context
 from bot.paging import PageStore
 from bot.subscriptions import SubscriptionStore
 from retrieval.kb import KnowledgeBase, RecordFilter, record_json
+from retrieval.service import KnowledgeService
 
 SKHCN = "Sở Khoa học và Công nghệ"
 
@@ -215,7 +216,7 @@ def test_han_overdue_lists_every_row_that_ended_before_today(
         pass
 
     holder = Holder()
-    holder.kb = kb  # type: ignore[attr-defined]
+    holder.service = KnowledgeService(kb)  # type: ignore[attr-defined]
     text = due_tasks_text(holder, "quá hạn Sở Nội vụ")
     overdue = [
         v for v in select(kb, build_query(kb, agency="Sở Nội vụ", due="quá hạn")) if v.record.due_by
