@@ -23,6 +23,7 @@ from chat_support import (
     StaticProvider,
     canned_answer,
     chat_app,
+    plan_choices_answer,
     polling,
     real_provider,
     serve_fake,
@@ -33,7 +34,7 @@ from click.testing import CliRunner
 
 from bot.channels.config import ChatConfig, TelegramConfig
 from bot.channels.telegram import CHOICE_EXPIRED, SECRET_HEADER, SOURCE_EXPIRED, create_bot
-from bot.schemas import Answer, Choice
+from bot.schemas import Answer
 from retrieval.kb import RecordFilter, record_json
 
 TOKEN = "123456:TEST-token_abc"
@@ -124,18 +125,6 @@ def test_unknown_source_key_gets_polite_alert(start_app: Any) -> None:
     (answered,) = h.fake.recorder.wait("answerCallbackQuery")
     assert answered.params["text"] == SOURCE_EXPIRED
     assert h.fake.recorder.calls("sendMessage") == []
-
-
-def plan_choices_answer(question: str) -> Answer:
-    """An answer found in two plans, offering one choice per plan (as the assistant does)."""
-    if "(theo " in question:
-        return canned_answer(question, f"Riêng một kế hoạch: {question}")
-    answer = canned_answer(question, "Hai kế hoạch có mục này.")
-    answer.choices = [
-        Choice(label=f"Kế hoạch {n}/KH-UBND", question=f"{question} (theo Kế hoạch {n}/KH-UBND)")
-        for n in (402, 7)
-    ]
-    return answer
 
 
 def test_choices_are_buttons_and_a_press_answers_the_chosen_question(start_app: Any) -> None:
