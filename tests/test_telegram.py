@@ -343,6 +343,20 @@ def test_e2e_question_names_lead_and_deadline_with_sources(
 
 
 @pytest.mark.slow
+def test_e2e_task_in_two_plans_offers_plan_buttons(real_app: Harness) -> None:
+    question = "Ai chủ trì chuyển đổi số trong trường học?"  # a task in more than one plan
+    expected = real_provider().get().ask(question)
+    assert len(expected.choices) >= 2
+    (sent,) = real_app.ask(tg_message(question))
+    rows = sent.params["reply_markup"]["inline_keyboard"]
+    plan_rows = [row[0] for row in rows if row[0]["callback_data"].startswith("pick:")]
+    assert [b["text"] for b in plan_rows] == [c.label for c in expected.choices]
+    (picked,) = real_app.ask(tg_callback(plan_rows[1]["callback_data"]))
+    text = html.unescape(picked.params["text"])
+    assert expected.choices[1].label in text and "kế hoạch khác" not in text  # one plan only
+
+
+@pytest.mark.slow
 def test_e2e_agency_and_due_commands(real_app: Harness) -> None:
     kb = real_provider().get().kb
     led = [record_json(v) for v in kb.records(RecordFilter(lead="Sở Nội vụ"))]
