@@ -261,8 +261,7 @@ def test_not_found_suggestions_are_clickable(page: Any, public_server: Server) -
     assert [chips.nth(i).inner_text() for i in range(chips.count())] == expected["suggestions"]
     with page.expect_response(lambda r: r.url.endswith("/web/ask")) as asked:
         chips.nth(0).click()  # fills the question and asks it
-    sent = asked.value.request.post_data_json
-    assert sent["question"] == expected["suggestions"][0] and sent["session"].startswith("web-")
+    assert asked.value.request.post_data_json == {"question": expected["suggestions"][0]}
     assert page.input_value("#question") == expected["suggestions"][0]
     assert page.console_errors == []
 

@@ -171,7 +171,7 @@ function chooseRating(rating) {
 
 function renderIntro(intro) {
   if (!intro || current) return;
-  $("examples").replaceChildren(...(intro.examples || []).map(questionChip));
+  $("examples").replaceChildren(...(intro.examples || []).map((q) => questionChip(q)));
   $("plans").replaceChildren(
     ...intro.plans.map((p) => {
       const item = el("li");
