@@ -1,5 +1,6 @@
-"""Long chat replies as pages ("Xem tiếp" button / `/tiep`) instead of dozens of messages.
-Pending pages live in SQLite so pages sent by `planbot digest` continue from the server."""
+"""Long chat replies as pages ("Xem tiếp" button / `/tiep`) instead of dozens of messages, and
+the options an answer offers (which plan?) awaiting a pick. Both live in SQLite so pages sent by
+`planbot digest` continue from the server and a button still works after a restart."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.answer.session import SESSION_TTL
 from bot.subscriptions import open_private
 
 PAGE_TTL_SECONDS = 7 * 24 * 3600
@@ -29,7 +31,16 @@ CREATE TABLE IF NOT EXISTS pages (
     created REAL NOT NULL,
     PRIMARY KEY (channel, chat_id)
 );
+CREATE TABLE IF NOT EXISTS choices (
+    channel TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    token TEXT NOT NULL,
+    questions TEXT NOT NULL,
+    created REAL NOT NULL,
+    PRIMARY KEY (channel, chat_id, token)
+);
 """
+CHOICE_TTL_SECONDS = SESSION_TTL  # a pick is a follow-up: it lives as long as the conversation
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,42 @@ class PageStore:
                 (index + 1, channel, str(chat_id)),
             )
         return Page(pages[index], index + 1, len(pages), row[0])
+
+    def offer(self, channel: str, chat_id: str, questions: list[str], keep_older: bool) -> str:
+        """Keep the questions an answer offers as choices; the token names this offer.
+        Text channels pass `keep_older=False`: a number reply then only picks from the latest
+        answer (an answer without choices clears them); buttons keep older offers alive."""
+        token = secrets.token_urlsafe(6)
+        chat_id = str(chat_id)
+        with self._lock, self._conn:
+            self._conn.execute(
+                "DELETE FROM choices WHERE created < ?", (time.time() - CHOICE_TTL_SECONDS,)
+            )
+            if not keep_older:
+                self._conn.execute(
+                    "DELETE FROM choices WHERE channel = ? AND chat_id = ?", (channel, chat_id)
+                )
+            if questions:
+                self._conn.execute(
+                    "INSERT INTO choices VALUES (?, ?, ?, ?, ?)",
+                    (channel, chat_id, token, json.dumps(questions), time.time()),
+                )
+        return token
+
+    def pick(self, channel: str, chat_id: str, index: int, token: str | None = None) -> str | None:
+        """The question of option `index` (0-based) of the offer `token` (default: the latest);
+        None when the offer expired, is unknown or has no such option."""
+        sql = "SELECT questions FROM choices WHERE channel = ? AND chat_id = ? AND created >= ?"
+        params: tuple[str | float, ...] = (channel, str(chat_id), time.time() - CHOICE_TTL_SECONDS)
+        if token is not None:
+            sql += " AND token = ?"
+            params += (token,)
+        with self._lock:
+            row = self._conn.execute(sql + " ORDER BY created DESC LIMIT 1", params).fetchone()
+        if row is None:
+            return None
+        questions = json.loads(row[0])
+        return str(questions[index]) if 0 <= index < len(questions) else None
 
     def close(self) -> None:
         with self._lock:

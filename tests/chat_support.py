@@ -31,7 +31,7 @@ from starlette.routing import Route
 
 from bot.channels.config import ChatConfig
 from bot.channels.routers import enabled_routers
-from bot.schemas import Answer, Citation
+from bot.schemas import Answer, Choice, Citation
 
 REPO = Path(__file__).resolve().parents[1]
 BOT_USER = {
@@ -585,6 +585,18 @@ def canned_answer(question: str, text: str | None = None) -> Answer:
             )
         ],
     )
+
+
+def plan_choices_answer(question: str) -> Answer:
+    """An answer found in two plans, offering one choice per plan (as the assistant does)."""
+    if "(theo " in question:
+        return canned_answer(question, f"Riêng một kế hoạch: {question}")
+    answer = canned_answer(question, "Hai kế hoạch có mục này.")
+    answer.choices = [
+        Choice(label=f"Kế hoạch {n}/KH-UBND", question=f"{question} (theo Kế hoạch {n}/KH-UBND)")
+        for n in (402, 7)
+    ]
+    return answer
 
 
 class CannedAssistant:

@@ -23,6 +23,7 @@ from chat_support import (
     StaticProvider,
     canned_answer,
     chat_app,
+    plan_choices_answer,
     polling,
     real_provider,
     serve_fake,
@@ -32,7 +33,7 @@ from chat_support import (
 from click.testing import CliRunner
 
 from bot.channels.config import ChatConfig, TelegramConfig
-from bot.channels.telegram import SECRET_HEADER, SOURCE_EXPIRED, create_bot
+from bot.channels.telegram import CHOICE_EXPIRED, SECRET_HEADER, SOURCE_EXPIRED, create_bot
 from bot.schemas import Answer
 from retrieval.kb import RecordFilter, record_json
 
@@ -124,6 +125,39 @@ def test_unknown_source_key_gets_polite_alert(start_app: Any) -> None:
     (answered,) = h.fake.recorder.wait("answerCallbackQuery")
     assert answered.params["text"] == SOURCE_EXPIRED
     assert h.fake.recorder.calls("sendMessage") == []
+
+
+def test_choices_are_buttons_and_a_press_answers_the_chosen_question(start_app: Any) -> None:
+    question = "Ai chủ trì chuyển đổi số trong trường học của toàn thành phố Hà Nội năm nay?"
+    h = start_app(CannedAssistant(plan_choices_answer))
+    (sent,) = h.ask(tg_message(question))
+    rows = sent.params["reply_markup"]["inline_keyboard"]
+    assert [b["text"] for b in rows[0]] == ["Xem nguồn"]
+    labels = [row[0]["text"] for row in rows[1:]]
+    assert labels == ["Kế hoạch 402/KH-UBND", "Kế hoạch 7/KH-UBND"]
+    data = [row[0]["callback_data"] for row in rows[1:]]
+    assert all(d.startswith("pick:") and len(d.encode()) <= 64 for d in data)
+    (picked,) = h.ask(tg_callback(data[1]))
+    chosen = f"{question} (theo Kế hoạch 7/KH-UBND)"
+    assert h.assistant.questions == [question, chosen]  # the long question stayed server-side
+    assert picked.params["text"] == f"Riêng một kế hoạch: {chosen}"
+    (answered,) = h.fake.recorder.calls("answerCallbackQuery")
+    assert "text" not in answered.params
+    assert [r["question"] for r in h.log.rows] == [question, chosen]  # same user, logged
+
+
+@pytest.mark.parametrize("data", ["pick:no-such-token:0", "pick:", "pick:x:notanumber"])
+def test_unknown_choice_gets_polite_alert(start_app: Any, data: str) -> None:
+    h = start_app(CannedAssistant(plan_choices_answer))
+    (sent,) = h.ask(tg_message("Ai chủ trì?"))
+    token = sent.params["reply_markup"]["inline_keyboard"][1][0]["callback_data"].split(":")[1]
+    for stale in (data, f"pick:{token}:9"):  # unknown offer, or an option it does not have
+        before = len(h.fake.recorder.calls("answerCallbackQuery"))
+        assert h.post(tg_callback(stale)).status_code == 200
+        answered = h.fake.recorder.wait("answerCallbackQuery", before + 1)[before]
+        assert answered.params["text"] == CHOICE_EXPIRED
+    assert len(h.fake.recorder.calls("sendMessage")) == 1
+    assert h.assistant.questions == ["Ai chủ trì?"]
 
 
 def test_long_answer_paged_with_more_button_and_tiep(start_app: Any) -> None:
@@ -306,6 +340,20 @@ def test_e2e_question_names_lead_and_deadline_with_sources(
     assert real_app.fake.recorder.calls("answerCallbackQuery")
     assert QueryLog(tmp_path / "querylog.sqlite").count() >= 1
     assert real_app.get_health() == 200
+
+
+@pytest.mark.slow
+def test_e2e_task_in_two_plans_offers_plan_buttons(real_app: Harness) -> None:
+    question = "Ai chủ trì chuyển đổi số trong trường học?"  # a task in more than one plan
+    expected = real_provider().get().ask(question)
+    assert len(expected.choices) >= 2
+    (sent,) = real_app.ask(tg_message(question))
+    rows = sent.params["reply_markup"]["inline_keyboard"]
+    plan_rows = [row[0] for row in rows if row[0]["callback_data"].startswith("pick:")]
+    assert [b["text"] for b in plan_rows] == [c.label for c in expected.choices]
+    (picked,) = real_app.ask(tg_callback(plan_rows[1]["callback_data"]))
+    text = html.unescape(picked.params["text"])
+    assert expected.choices[1].label in text and "kế hoạch khác" not in text  # one plan only
 
 
 @pytest.mark.slow

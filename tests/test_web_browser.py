@@ -266,3 +266,32 @@ def test_not_found_suggestions_are_clickable(page: Any, public_server: Server) -
     assert sent["session"].startswith("web-")  # one conversation per open page
     assert page.input_value("#question") == expected["suggestions"][0]
     assert page.console_errors == []
+
+
+def test_plan_choices_are_buttons_that_ask_for_one_plan(page: Any, public_server: Server) -> None:
+    question = "Ai chủ trì chuyển đổi số trong trường học?"  # a task in more than one plan
+    with public_server.client() as client:
+        expected = client.post("/web/ask", json={"question": question}).json()
+    assert len(expected["choices"]) >= 2
+    page.goto(public_server.base_url + "/")
+    page.wait_for_selector("body[data-ready='1']")
+    page.fill("#question", question)
+    page.press("#question", "Enter")
+    page.wait_for_selector("#choices-box:not([hidden])", timeout=60_000)
+    chips = page.locator("#choices button")
+    labels = [chips.nth(i).inner_text() for i in range(chips.count())]
+    assert labels == [c["label"] for c in expected["choices"]]
+    chosen = expected["choices"][1]
+    with page.expect_response(lambda r: r.url.endswith("/web/ask")) as asked:
+        chips.nth(1).click()  # asks the option's question in the same session
+    sent = asked.value.request.post_data_json
+    assert sent["question"] == chosen["question"] and sent["session"].startswith("web-")
+    answer = asked.value.json()
+    assert chosen["label"] in answer["answer"]  # the chosen plan's own answer
+    page.wait_for_function(
+        "text => document.getElementById('answer-text').textContent.trim() === text",
+        arg=answer["answer"].strip(),
+        timeout=30_000,
+    )
+    assert page.input_value("#question") == chosen["question"]
+    assert page.console_errors == []

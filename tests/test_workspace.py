@@ -154,6 +154,27 @@ def test_subscriptions_and_pages_survive_a_new_connection(tmp_path: Path) -> Non
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_choice_offers_by_token_latest_and_expiry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.paging as paging
+
+    store = PageStore(tmp_path / "state.sqlite")
+    old = store.offer("telegram", "7", ["A (theo KH 1)", "A (theo KH 2)"], keep_older=True)
+    new = store.offer("telegram", "7", ["B (theo KH 1)"], keep_older=True)
+    assert store.pick("telegram", "7", 1, old) == "A (theo KH 2)"  # older buttons still work
+    assert store.pick("telegram", "7", 0) == "B (theo KH 1)"  # a number picks from the latest
+    assert store.pick("telegram", "7", 1) is None and store.pick("telegram", "8", 0) is None
+    store.offer("zalo_bot", "7", [], keep_older=False)  # another channel: untouched
+    assert store.pick("telegram", "7", 0, new) == "B (theo KH 1)"
+    store.offer("telegram", "7", [], keep_older=False)  # an answer without options clears them
+    assert store.pick("telegram", "7", 0, new) is None
+    store.offer("zalo_oa", "9", ["C"], keep_older=False)
+    now = paging.time.time()
+    monkeypatch.setattr(paging.time, "time", lambda: now + paging.CHOICE_TTL_SECONDS + 1)
+    assert store.pick("zalo_oa", "9", 0) is None  # the conversation window has passed
+
+
 # -- digest, neighbours, examples ---------------------------------------------------------------
 def test_digest_groups_overdue_and_due_soon_by_plan(kb: KnowledgeBase) -> None:
     on = date(2025, 12, 10)

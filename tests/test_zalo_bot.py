@@ -19,6 +19,7 @@ from chat_support import (
     StaticProvider,
     canned_answer,
     chat_app,
+    plan_choices_answer,
     polling,
     real_provider,
     serve_fake,
@@ -189,3 +190,25 @@ def test_e2e_real_assistant_answers_lead_and_deadline(fake_zalo: FakeZaloBot) ->
         assert "(nay là " in text  # the lead agency has been renamed since the plan
         (quotes,) = h.ask(zalo_bot_event("nguồn"))
         assert fact["citation"]["quote"][:60] in quotes.params["text"]
+
+
+def test_choices_listed_by_number_and_a_number_reply_picks_one(start_app: Any) -> None:
+    h = start_app(CannedAssistant(plan_choices_answer))
+    question = "Ai chủ trì chuyển đổi số trong trường học?"
+    (sent,) = h.ask(zalo_bot_event(question, user_id="u-c"))
+    text = sent.params["text"]
+    assert "Trả lời 1 hoặc 2 để chọn:\n1. Kế hoạch 402/KH-UBND\n2. Kế hoạch 7/KH-UBND" in text
+    (picked,) = h.ask(zalo_bot_event(" 2 ", user_id="u-c"))
+    chosen = f"{question} (theo Kế hoạch 7/KH-UBND)"
+    assert picked.params["text"].startswith(f"Riêng một kế hoạch: {chosen}")
+    assert "để chọn" not in picked.params["text"]  # that answer offers nothing
+    h.ask(zalo_bot_event("2", user_id="u-c"))  # the latest answer had no options: a plain "2"
+    assert h.assistant.questions == [question, chosen, "2"]
+
+
+def test_number_reply_picks_only_in_its_own_chat(start_app: Any) -> None:
+    h = start_app(CannedAssistant(plan_choices_answer))
+    h.ask(zalo_bot_event("Ai chủ trì SOC?", user_id="u-a"))
+    h.ask(zalo_bot_event("1", user_id="u-b"))  # another chat has no options on offer
+    h.ask(zalo_bot_event("3", user_id="u-a"))  # no option 3
+    assert h.assistant.questions == ["Ai chủ trì SOC?", "1", "3"]

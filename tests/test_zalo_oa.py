@@ -22,6 +22,7 @@ from chat_support import (
     chat_app,
     oa_event,
     oa_sign,
+    plan_choices_answer,
     real_provider,
     serve_fake,
     wait_for,
@@ -116,6 +117,16 @@ def test_text_answered_via_message_cs(start_app: Any) -> None:
     row = h.log.rows[-1]
     assert row["channel"] == "zalo_oa" and row["user"] == "z-9"
     assert ACCESS not in json.dumps(h.log.rows)
+
+
+def test_choices_listed_by_number_and_picked_by_number(start_app: Any) -> None:
+    h = start_app(CannedAssistant(plan_choices_answer))
+    (sent,) = h.ask(oa_event("Ai chủ trì SOC?", APP_ID, user_id="z-c"))
+    assert "Trả lời 1 hoặc 2 để chọn:\n1. Kế hoạch 402/KH-UBND" in sent.params["message"]["text"]
+    (picked,) = h.ask(oa_event("1", APP_ID, user_id="z-c"))
+    chosen = "Ai chủ trì SOC? (theo Kế hoạch 402/KH-UBND)"
+    assert picked.params["message"]["text"].startswith(f"Riêng một kế hoạch: {chosen}")
+    assert h.assistant.questions == ["Ai chủ trì SOC?", chosen]
 
 
 def test_webhook_answers_before_the_work_is_done(start_app: Any) -> None:

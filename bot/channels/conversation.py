@@ -1,10 +1,12 @@
-"""Plain-text conversation for Zalo (Bot and OA): commands, questions, "nguồn" follow-ups."""
+"""Plain-text conversation for Zalo (Bot and OA): commands, questions, "nguồn" follow-ups and
+numbered choices."""
 
 from __future__ import annotations
 
 from bot.channels import listing
 from bot.channels.formatting import citations_plain, zalo_messages
 from bot.channels.service import LRU, UNSUPPORTED_TEXT, ChatService
+from bot.channels.text_choices import choices_text, picked_question, remember_choices
 from bot.channels.text_workspace import PAGE_FOOTER_ROOM, paged, workspace_respond
 from bot.channels.workspace import WORKSPACE_HELP
 from bot.schemas import Citation
@@ -30,6 +32,7 @@ HELP_TEXT = f"""{HELP_INTRO}
 {COMMANDS_HELP}
 {WORKSPACE_HELP}
 nguồn — xem nguyên văn điều khoản của câu trả lời gần nhất
+1, 2, … — chọn một mục khi câu trả lời đưa ra các lựa chọn đánh số
 /help — xem lại hướng dẫn này"""
 
 _HELP_WORDS = {"/start", "/help", "help", "huong dan", "tro giup", "start", "bat dau"}
@@ -88,9 +91,14 @@ class TextConversation:
                 user, stripped, lambda a: work(a, argument), intent="list"
             )
             return self.split(refusal.text if refusal else str(result))
-        reply = await self.service.ask(user, stripped)
+        question = picked_question(self.service.channel, chat, stripped) or stripped
+        reply = await self.service.ask(user, question)
         body = reply.text
+        choices = list(reply.answer.choices) if reply.answer is not None else []
         if reply.answer is not None and reply.answer.citations:
             self.last_sources.put(user, list(reply.answer.citations))
             body += "\n\n" + SOURCES_HINT
+        if choices:
+            body += "\n\n" + choices_text(choices)
+        remember_choices(self.service.channel, chat, choices)
         return self.split(body)

@@ -42,10 +42,10 @@ from bot.channels.service import (
     QueryLogLike,
     webhook_router,
 )
-from bot.channels.telegram_workspace import TelegramWorkspace, send_paged
-from bot.channels.workspace import WORKSPACE_HELP
+from bot.channels.telegram_workspace import CHANNEL, TelegramWorkspace, send_paged
+from bot.channels.workspace import WORKSPACE_HELP, shared_workspace
 from bot.safe_json import MalformedBody, parse_object
-from bot.schemas import Citation
+from bot.schemas import Choice, Citation
 
 log = logging.getLogger(__name__)
 logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines would show the bot token
@@ -57,6 +57,11 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 SOURCE_PREFIX = "src:"
 SOURCE_BUTTON = "Xem nguồn"
 SOURCE_EXPIRED = "Nguồn của câu trả lời này không còn lưu. Anh/chị vui lòng hỏi lại."
+CHOICE_PREFIX = "pick:"
+CHOICE_EXPIRED = (
+    "Lựa chọn này đã hết hạn (cuộc trò chuyện đã lâu hoặc máy chủ không còn lưu). "
+    "Anh/chị vui lòng gõ lại câu hỏi, có nêu tên kế hoạch."
+)
 # A message is ≤ 4,096 characters (≤ 12 JSON bytes each as escaped surrogate pairs) and may quote
 # the message it replies to, plus entities and metadata: 256 KB holds every real update.
 MAX_BODY_BYTES = 256 * 1024
@@ -68,6 +73,7 @@ HELP_TEXT = f"""{HELP_INTRO}
 /help — xem lại hướng dẫn này
 
 Bấm “Xem nguồn” dưới câu trả lời để xem nguyên văn điều khoản được trích dẫn.
+Khi câu hỏi khớp nhiều kế hoạch, bấm nút tên kế hoạch để xem riêng kế hoạch đó.
 Trong nhóm, hãy nhắc tên bot (@tên_bot) hoặc dùng lệnh để hỏi."""
 
 
@@ -142,6 +148,7 @@ class TelegramBot:
         app.add_handler(CommandHandler("nhiemvu", self.on_agency_tasks))
         app.add_handler(CommandHandler("han", self.on_due_tasks))
         app.add_handler(CallbackQueryHandler(self.on_sources, pattern=f"^{SOURCE_PREFIX}"))
+        app.add_handler(CallbackQueryHandler(self.on_choice, pattern=f"^{CHOICE_PREFIX}"))
         TelegramWorkspace(self).register(app)  # /theodoi, /huytheodoi, /xuat, /tiep, "Xem tiếp"
         app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
         app.add_error_handler(self.on_error)
@@ -257,6 +264,22 @@ class TelegramBot:
         button = InlineKeyboardButton(SOURCE_BUTTON, callback_data=data)
         return InlineKeyboardMarkup([[button]])
 
+    def remember_choices(
+        self, chat_id: int, choices: list[Choice]
+    ) -> list[list[InlineKeyboardButton]]:
+        """One button row per option; the questions stay in the chat state (SQLite) under a
+        short token, since callback_data holds at most 64 bytes."""
+        workspace = shared_workspace()
+        if not choices or workspace is None:
+            return []
+        token = workspace.offer_choices(CHANNEL, str(chat_id), choices, keep_older=True)
+        rows = []
+        for index, choice in enumerate(choices):
+            data = f"{CHOICE_PREFIX}{token}:{index}"
+            assert len(data.encode()) <= 64
+            rows.append([InlineKeyboardButton(choice.label[:64], callback_data=data)])
+        return rows
+
     # ----- access -----------------------------------------------------------------------
     def _addressed_text(self, message: Message) -> str | None:
         """Question text if the bot is addressed; in groups only mentions and replies count."""
@@ -314,10 +337,14 @@ class TelegramBot:
         await self._send_reply(chat_id, reply)
 
     async def _send_reply(self, chat_id: int, reply: ChatReply) -> None:
-        markup = None
+        """The answer, with "Xem nguồn" and one button per choice the answer offers."""
+        rows: list[list[InlineKeyboardButton]] = []
         if reply.answer is not None and reply.answer.citations:
-            markup = self.remember_sources(list(reply.answer.citations))
-        await send_paged(self, chat_id, reply.text, markup)
+            sources = self.remember_sources(list(reply.answer.citations))
+            rows = [list(r) for r in sources.inline_keyboard] if sources else []
+        if reply.answer is not None:
+            rows += self.remember_choices(chat_id, list(reply.answer.choices))
+        await send_paged(self, chat_id, reply.text, InlineKeyboardMarkup(rows) if rows else None)
 
     async def _run_listing(
         self,
@@ -372,6 +399,31 @@ class TelegramBot:
             return
         await tg_call(lambda: query.answer(), what="answerCallbackQuery")
         await self.send_html(chat.id, citations_telegram(citations))
+
+    async def on_choice(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A choice button: answer its question in this chat and session (a follow-up)."""
+        query = update.callback_query
+        chat = update.effective_chat
+        if query is None or chat is None:
+            return
+        if not self.policy.is_allowed(chat.id):
+            await tg_call(lambda: query.answer(), what="answerCallbackQuery", attempts=2)
+            return
+        token, _, index = (query.data or "")[len(CHOICE_PREFIX) :].partition(":")
+        workspace = shared_workspace()
+        question = None
+        if workspace is not None and index.isdigit():
+            question = workspace.picked_question(CHANNEL, str(chat.id), int(index), token)
+        if question is None:
+            await tg_call(
+                lambda: query.answer(text=CHOICE_EXPIRED, show_alert=True),
+                what="answerCallbackQuery",
+            )
+            return
+        await tg_call(lambda: query.answer(), what="answerCallbackQuery")
+        async with self.typing(chat.id):
+            reply = await self.service.ask(self._user_key(update), question)
+        await self._send_reply(chat.id, reply)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log handler errors by ids only (never names or message text); the app keeps running."""

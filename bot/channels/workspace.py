@@ -14,6 +14,7 @@ from bot.channels.listing import split_period
 from bot.exports import ExportFile, export_items
 from bot.filters import FilterError, build_query, select
 from bot.paging import NEXT_COMMAND, Page, PageStore
+from bot.schemas import Choice
 from bot.subscriptions import SubscriptionStore, state_path
 from retrieval.kb import record_json
 
@@ -134,6 +135,19 @@ class ChatWorkspace:
 
     def next_page(self, channel: str, chat_id: str, token: str | None = None) -> Page | None:
         return self.pages.next(channel, str(chat_id), token)
+
+    # -- choices ---------------------------------------------------------------------------
+    def offer_choices(
+        self, channel: str, chat_id: str, choices: list[Choice], keep_older: bool
+    ) -> str:
+        """Remember the questions behind an answer's choices; returns the offer's token."""
+        return self.pages.offer(channel, str(chat_id), [c.question for c in choices], keep_older)
+
+    def picked_question(
+        self, channel: str, chat_id: str, index: int, token: str | None = None
+    ) -> str | None:
+        """The question of the picked option (None when expired or unknown)."""
+        return self.pages.pick(channel, str(chat_id), index, token)
 
 
 _shared: dict[Path, ChatWorkspace] = {}

@@ -64,9 +64,9 @@ function renderCitations(citations) {
   $("citations-box").hidden = citations.length === 0;
 }
 
-function questionChip(question) {
+function questionChip(question, label = question) {
   const item = document.createElement("li");
-  const button = el("button", question, "chip");
+  const button = el("button", label, "chip");
   button.type = "button";
   button.addEventListener("click", () => {
     $("question").value = question;
@@ -77,8 +77,14 @@ function questionChip(question) {
 }
 
 function renderSuggestions(suggestions) {
-  $("suggestions").replaceChildren(...suggestions.map(questionChip));
+  $("suggestions").replaceChildren(...suggestions.map((s) => questionChip(s)));
   $("suggestions-box").hidden = suggestions.length === 0;
+}
+
+// Options the answer offers (e.g. which plan): the button shows the label, asks the question.
+function renderChoices(choices) {
+  $("choices").replaceChildren(...choices.map((c) => questionChip(c.question, c.label)));
+  $("choices-box").hidden = choices.length === 0;
 }
 
 function resetFeedback() {
@@ -101,6 +107,7 @@ function renderAnswer(answer) {
     answer.intent === "list" && (answer.facts || []).length ? text.split("\n")[0] : text;
   renderFacts(answer);
   renderCitations(answer.citations || []);
+  renderChoices(answer.choices || []);
   renderSuggestions(answer.suggestions || []);
   resetFeedback();
   $("result").hidden = false;
@@ -164,7 +171,7 @@ function chooseRating(rating) {
 
 function renderIntro(intro) {
   if (!intro || current) return;
-  $("examples").replaceChildren(...(intro.examples || []).map(questionChip));
+  $("examples").replaceChildren(...(intro.examples || []).map((q) => questionChip(q)));
   $("plans").replaceChildren(
     ...intro.plans.map((p) => {
       const item = el("li");
