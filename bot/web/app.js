@@ -107,8 +107,11 @@ function renderAnswer(answer) {
     answer.intent === "list" && (answer.facts || []).length ? text.split("\n")[0] : text;
   renderFacts(answer);
   renderCitations(answer.citations || []);
-  renderChoices(answer.choices || []);
-  renderSuggestions(answer.suggestions || []);
+  const choices = answer.choices || [];
+  // A suggestion already offered as a choice is shown once, as the choice.
+  const offered = new Set(choices.map((c) => c.question));
+  renderChoices(choices);
+  renderSuggestions((answer.suggestions || []).filter((s) => !offered.has(s)));
   resetFeedback();
   $("result").hidden = false;
 }
