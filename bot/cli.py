@@ -9,26 +9,29 @@ import json
 import shutil
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any
 
 import click
 
+from bot.cli_common import (  # noqa: F401 — re-exported for the other command modules
+    CORPUS_ENV,
+    DEFAULT_CORPUS_DIR,
+    DEFAULT_INDEX_DIR,
+    INDEX_ENV,
+    corpus_option,
+    fail,
+    index_dir_option,
+    open_kb,
+)
 from retrieval.kb import (
-    KnowledgeBase,
-    KnowledgeBaseMissing,
     RecordView,
     clause_location,
     record_json,
 )
 from retrieval.models import Clause
-from retrieval.store import KB_FILE
 
-INDEX_ENV = "PLANBOT_INDEX_DIR"
-CORPUS_ENV = "PLANBOT_CORPUS_DIR"
-DEFAULT_INDEX_DIR = "indexes"
-DEFAULT_CORPUS_DIR = "corpus"
 KINDS = ("task", "model", "indicator")
 LIST_SEPARATOR = "; "
 KIND_LABELS = {"task": "nhiệm vụ", "model": "mô hình", "indicator": "chỉ tiêu"}
@@ -38,50 +41,6 @@ COUNT_LABELS = {
     "model": "mô hình",
     "indicator": "chỉ tiêu",
 }
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-# -- shared options and helpers (reused by the other commands) ---------------------------------
-def index_dir_option(func: F) -> F:
-    """`--index-dir` (env PLANBOT_INDEX_DIR, default `indexes`)."""
-    return click.option(
-        "--index-dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        envvar=INDEX_ENV,
-        default=DEFAULT_INDEX_DIR,
-        show_default=True,
-        help="Thư mục chứa cơ sở tri thức (kb.sqlite) và chỉ mục vectơ.",
-    )(func)
-
-
-def corpus_option(func: F) -> F:
-    """`--corpus` (env PLANBOT_CORPUS_DIR, default `corpus`)."""
-    return click.option(
-        "--corpus",
-        "corpus_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        envvar=CORPUS_ENV,
-        default=DEFAULT_CORPUS_DIR,
-        show_default=True,
-        help="Thư mục văn bản kế hoạch (có manifest.json).",
-    )(func)
-
-
-def fail(message: str, code: int = 1) -> NoReturn:
-    """Print a Vietnamese error to stderr and exit with `code` (no traceback for the user)."""
-    click.echo(message, err=True)
-    raise click.exceptions.Exit(code)
-
-
-def open_kb(index_dir: Path) -> KnowledgeBase:
-    """The knowledge base in `index_dir`, or a clear message to run `planbot index` first."""
-    try:
-        return KnowledgeBase(Path(index_dir) / KB_FILE)
-    except KnowledgeBaseMissing as exc:
-        fail(str(exc))
-    except Exception as exc:  # noqa: BLE001 — a corrupt file must not print a traceback
-        fail(f"Không mở được cơ sở tri thức {Path(index_dir) / KB_FILE}: {exc}")
 
 
 def terminal_width() -> int:
@@ -400,3 +359,6 @@ main.add_command(feedback_command)
 from bot.cli_workspace import zalo_oa  # noqa: E402
 
 main.add_command(zalo_oa)
+
+if __name__ == "__main__":
+    main()

@@ -243,3 +243,31 @@ def test_show_clause(index_dir: Path, kb: KnowledgeBase) -> None:
     code, out, _ = run("show", "--index-dir", str(index_dir), clause.id, "--json")
     data = json.loads(out)
     assert data["kind"] == "clause" and data["citation"]["quote"] == clause.text
+
+
+def test_python_dash_m_runs_every_command(index_dir: Path) -> None:
+    """`python -m bot.cli …` (as the docs and Docker use it) runs the same commands as `planbot`:
+    no import cycle with the command modules, and the module actually calls `main`."""
+    import sys
+
+    env = {**os.environ, "PLANBOT_INDEX_DIR": str(index_dir), "COLUMNS": "100"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "tasks", "--lead", "so tt&tt", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == tasks_json(index_dir, "--lead", "so tt&tt")
+    helped = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert helped.returncode == 0, helped.stderr
+    assert "digest" in helped.stdout and "zalo-oa" in helped.stdout
