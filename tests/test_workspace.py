@@ -221,3 +221,37 @@ def test_han_overdue_lists_every_row_that_ended_before_today(
         v for v in select(kb, build_query(kb, agency="Sở Nội vụ", due="quá hạn")) if v.record.due_by
     ]
     assert overdue and f"({len(overdue)}):" in text
+
+
+# -- review: export safety and bounds -----------------------------------------------------------
+@pytest.mark.parametrize("cell", ["\t=1+1", "\r=cmd|' /C calc'!A0", "=1", "+1", "-1+2", "@SUM(A1)"])
+def test_csv_neutralises_every_formula_trigger(cell: str) -> None:
+    """OWASP CSV injection: =, +, -, @, tab and carriage return at the start of a cell."""
+    rows = list(csv.reader(io.StringIO(to_csv([{"content": cell}]).decode("utf-8-sig"))))
+    assert rows[1][2].startswith("'"), rows[1][2]
+
+
+def test_export_is_bounded_and_says_it_was_cut(kb: KnowledgeBase) -> None:
+    from bot.exports import export_query
+
+    query = build_query(kb)
+    total = len(select(kb, query))
+    exported = export_query(kb, query, "csv", limit=3)
+    rows = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))
+    assert len(rows) == 1 + 3
+    assert exported.rows == 3 and exported.truncated and total > 3
+    whole = export_query(kb, query, "csv", limit=total)
+    assert whole.rows == total and not whole.truncated
+
+
+def test_chat_export_is_bounded(kb: KnowledgeBase, tmp_path: Path, monkeypatch) -> None:
+    """`/xuat` builds at most MAX_EXPORT_ROWS rows (like the API) and tells the official."""
+    import bot.exports
+    from bot.channels.workspace import ChatWorkspace
+
+    monkeypatch.setattr(bot.exports, "MAX_EXPORT_ROWS", 2)
+    result = ChatWorkspace(tmp_path / "state.sqlite").export(kb, SKHCN)
+    assert result.file is not None
+    sheet = load_workbook(io.BytesIO(result.file.data)).active
+    assert sheet.max_row == 1 + 2
+    assert "2 dòng đầu" in result.text

@@ -11,11 +11,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bot.channels.listing import split_period
-from bot.exports import ExportFile, export_items
-from bot.filters import FilterError, build_query, select
+from bot.exports import ExportFile, export_query
+from bot.filters import FilterError, build_query
 from bot.paging import NEXT_COMMAND, Page, PageStore
 from bot.subscriptions import SubscriptionStore, state_path
-from retrieval.kb import record_json
 
 log = logging.getLogger(__name__)
 
@@ -122,11 +121,16 @@ class ChatWorkspace:
             query = build_query(kb, agency=agency, due=due)
         except FilterError as exc:
             return ExportResult(None, exc.message)
-        items = [record_json(v) for v in select(kb, query)]
-        if not items:
+        file = export_query(kb, query, "xlsx")
+        if not file.rows:
             return ExportResult(None, f"Không có nhiệm vụ nào phù hợp ({query.describe()}).")
-        file = export_items(items, "xlsx", query.describe())
-        return ExportResult(file, f"Danh sách {len(items)} dòng: {query.describe()}.")
+        if file.truncated:
+            return ExportResult(
+                file,
+                f"Danh sách {file.rows} dòng đầu (còn nữa, anh/chị hãy lọc hẹp hơn): "
+                f"{query.describe()}.",
+            )
+        return ExportResult(file, f"Danh sách {file.rows} dòng: {query.describe()}.")
 
     # -- paging ----------------------------------------------------------------------------
     def first_page(self, channel: str, chat_id: str, pages: list[str]) -> Page:
