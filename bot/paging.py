@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.subscriptions import open_private
+from bot.securefile import connect_private
 
 PAGE_TTL_SECONDS = 7 * 24 * 3600
 MAX_PAGES = 200
@@ -66,7 +66,7 @@ class PageStore:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
-        self._conn = open_private(self.path)
+        self._conn = connect_private(self.path)
         with self._lock, self._conn:
             self._conn.executescript(_SCHEMA)
 

@@ -4,12 +4,13 @@ kept in SQLite so the server (`/theodoi`) and `planbot digest` share them."""
 from __future__ import annotations
 
 import os
-import sqlite3
 import threading
 import time
 from pathlib import Path
 
 from pydantic import BaseModel
+
+from bot.securefile import connect_private
 
 STATE_ENV = "PLANBOT_CHAT_STATE_PATH"
 STATE_FILE = "chat_state.sqlite"
@@ -49,23 +50,13 @@ def state_path() -> Path:
         return Path(os.environ.get("PLANBOT_INDEX_DIR", "indexes")) / STATE_FILE
 
 
-def open_private(path: Path) -> sqlite3.Connection:
-    """A SQLite connection to a file created with mode 0600 (it holds chat ids)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    os.chmod(path, 0o600)
-    conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
-    conn.execute("PRAGMA journal_mode=WAL")
-    return conn
-
-
 class SubscriptionStore:
     """Add, remove and list subscriptions."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
-        self._conn = open_private(self.path)
+        self._conn = connect_private(self.path)
         with self._lock, self._conn:
             self._conn.executescript(_SCHEMA)
 

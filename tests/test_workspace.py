@@ -255,3 +255,23 @@ def test_chat_export_is_bounded(kb: KnowledgeBase, tmp_path: Path, monkeypatch) 
     sheet = load_workbook(io.BytesIO(result.file.data)).active
     assert sheet.max_row == 1 + 2
     assert "2 dòng đầu" in result.text
+
+
+def test_state_and_feedback_files_and_side_files_are_private(tmp_path: Path) -> None:
+    """Chat state (chat ids, pending pages) and feedback: 0600, WAL side files included, even
+    when an older file was left 0644."""
+    import os
+
+    from bot.securefile import connect_private
+
+    loose = tmp_path / "state.sqlite"
+    loose.touch()
+    os.chmod(loose, 0o644)
+    SubscriptionStore(loose).add("telegram", "1", SKHCN, "x")
+    PageStore(loose).start("telegram", "1", ["a", "b"])
+    FeedbackStore(tmp_path / "feedback.sqlite").add(FeedbackIn(question="q", rating="up"), "web")
+    conn = connect_private(tmp_path / "plain.sqlite", wal=False)
+    conn.execute("CREATE TABLE t (x)")
+    files = [p for p in tmp_path.iterdir() if p.is_file()]
+    assert any(p.name.endswith("-wal") for p in files)
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in files} == {p.name: 0o600 for p in files}

@@ -3,14 +3,13 @@ redelivered after a restart is not answered twice."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Protocol
 
-from bot.securefile import create_private
+from bot.securefile import connect_private
 
 DEFAULT_RETENTION_SECONDS = 3 * 24 * 3600  # platforms stop redelivering long before this
 PURGE_EVERY = 500  # inserts between purges of expired ids
@@ -46,13 +45,9 @@ class DeliveryLog:
         self._clock = clock
         self._lock = threading.Lock()
         self._inserts = 0
-        create_private(self.path)
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
-        with self._lock, self._conn:
-            self._conn.execute("PRAGMA journal_mode=WAL")  # short writes on the event loop
-            self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn = connect_private(self.path)
+        with self._lock, self._conn:  # short writes on the event loop
             self._conn.executescript(_SCHEMA)
-        create_private(self.path)  # the WAL files now exist: same mode
         self.purge()
 
     def first_time(self, channel: str, key: str) -> bool:
