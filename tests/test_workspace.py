@@ -275,3 +275,15 @@ def test_state_and_feedback_files_and_side_files_are_private(tmp_path: Path) -> 
     files = [p for p in tmp_path.iterdir() if p.is_file()]
     assert any(p.name.endswith("-wal") for p in files)
     assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in files} == {p.name: 0o600 for p in files}
+
+
+def test_pages_expire_after_their_ttl(tmp_path: Path) -> None:
+    """`/tiep` a week later gets "no more pages", not a stale page of an old list."""
+    import bot.paging
+
+    now = [1_000_000.0]
+    store = PageStore(tmp_path / "state.sqlite", clock=lambda: now[0])
+    store.start("zalo_oa", "u1", ["một", "hai", "ba"])
+    assert store.next("zalo_oa", "u1").text == "hai"
+    now[0] += bot.paging.PAGE_TTL_SECONDS + 1
+    assert store.next("zalo_oa", "u1") is None
