@@ -287,3 +287,21 @@ def test_pages_expire_after_their_ttl(tmp_path: Path) -> None:
     assert store.next("zalo_oa", "u1").text == "hai"
     now[0] += bot.paging.PAGE_TTL_SECONDS + 1
     assert store.next("zalo_oa", "u1") is None
+
+
+@pytest.mark.parametrize(("on", "days"), [(date(2025, 12, 10), 30), (date(2025, 6, 30), 1)])
+def test_digest_windows_are_the_period_grammars(kb: KnowledgeBase, on: date, days: int) -> None:
+    """The digest's "quá hạn" and "N ngày tới" are exactly what `/v1/tasks?due=` and `/han` list
+    (retrieval/deadlines.py `relative_period`), including the boundary days."""
+    digest = build_digest(kb, SKHCN, on, days=days)
+
+    def ids(due: str) -> set[str]:
+        found: set[str] = set()
+        for role in ("lead", "coordinating"):
+            query = build_query(kb, **{role: SKHCN}, due=due, on=on)
+            found |= {v.record.id for v in select(kb, query) if v.record.kind != "indicator"}
+        return found
+
+    assert {i["id"] for i in digest.overdue} == ids("quá hạn")
+    assert {i["id"] for i in digest.due_soon} == ids(f"{days} ngày tới")
+    assert all(i["due_by"] < on.isoformat() for i in digest.overdue)
