@@ -3,7 +3,6 @@ kept in SQLite so the server (`/theodoi`) and `planbot digest` share them."""
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from pathlib import Path
@@ -11,9 +10,6 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from bot.securefile import connect_private
-
-STATE_ENV = "PLANBOT_CHAT_STATE_PATH"
-STATE_FILE = "chat_state.sqlite"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS subscriptions (
@@ -39,15 +35,9 @@ class Subscription(BaseModel):
 
 def state_path() -> Path:
     """PLANBOT_CHAT_STATE_PATH, else `chat_state.sqlite` beside the query log."""
-    explicit = os.environ.get(STATE_ENV, "").strip()
-    if explicit:
-        return Path(explicit)
     from bot.settings import Settings
 
-    try:
-        return Settings.from_env().querylog_file.parent / STATE_FILE
-    except Exception:  # noqa: BLE001 — a bad unrelated setting must not lose subscriptions
-        return Path(os.environ.get("PLANBOT_INDEX_DIR", "indexes")) / STATE_FILE
+    return Settings.chat_from_env().chat_state_file
 
 
 class SubscriptionStore:

@@ -305,3 +305,23 @@ def test_digest_windows_are_the_period_grammars(kb: KnowledgeBase, on: date, day
     assert {i["id"] for i in digest.overdue} == ids("quá hạn")
     assert {i["id"] for i in digest.due_soon} == ids(f"{days} ngày tới")
     assert all(i["due_by"] < on.isoformat() for i in digest.overdue)
+
+
+def test_chat_state_file_stays_put_when_an_unrelated_setting_is_bad(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Server and `planbot digest` find the same subscriptions: a bad API key (a setting chat does
+    not use) must not move the state file from beside the query log to the index folder."""
+    from bot.channels.workspace import public_tasks_link
+    from bot.subscriptions import state_path
+
+    monkeypatch.delenv("PLANBOT_CHAT_STATE_PATH", raising=False)
+    monkeypatch.setenv("PLANBOT_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("PLANBOT_QUERYLOG_PATH", str(tmp_path / "state" / "querylog.sqlite"))
+    good = state_path()
+    assert good == tmp_path / "state" / "chat_state.sqlite"
+    monkeypatch.setenv("PLANBOT_API_KEYS", "short")
+    assert state_path() == good
+    monkeypatch.setenv("PLANBOT_PUBLIC_URL", "https://planbot.example.vn/")
+    link = public_tasks_link("Sở Y tế", "quá hạn")
+    assert link is not None and link.startswith("https://planbot.example.vn/tasks?agency=")

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,11 +13,11 @@ from bot.channels.listing import split_period
 from bot.exports import ExportFile, export_query
 from bot.filters import FilterError, build_query
 from bot.paging import NEXT_COMMAND, Page, PageStore
+from bot.settings import Settings
 from bot.subscriptions import SubscriptionStore, state_path
 
 log = logging.getLogger(__name__)
 
-PUBLIC_URL_ENV = "PLANBOT_PUBLIC_URL"
 SUBSCRIBE_USAGE = (
     "Cách dùng: /theodoi <tên cơ quan> — nhận bản tin các nhiệm vụ sắp đến hạn và quá hạn.\n"
     "Ví dụ: /theodoi Sở Nội vụ  ·  /huytheodoi để thôi theo dõi."
@@ -47,7 +46,7 @@ class ExportResult:
 
 def public_tasks_link(agency: str, due: str | None) -> str | None:
     """A link to the web task browser with this filter (when PLANBOT_PUBLIC_URL is set)."""
-    base = os.environ.get(PUBLIC_URL_ENV, "").strip().rstrip("/")
+    base = Settings.chat_from_env().public_base_url
     if not base:
         return None
     params = {"agency": agency, **({"due": due} if due else {})}
