@@ -44,6 +44,11 @@ class ExportResult:
     text: str
 
 
+SUBSCRIBE, UNSUBSCRIBE, EXPORT = "/theodoi", "/huytheodoi", "/xuat"
+KB_COMMANDS = (SUBSCRIBE, UNSUBSCRIBE, EXPORT)  # answered from the knowledge base, rate limited
+Reply = str | ExportResult
+
+
 def public_tasks_link(agency: str, due: str | None) -> str | None:
     """A link to the web task browser with this filter (when PLANBOT_PUBLIC_URL is set)."""
     base = Settings.chat_from_env().public_base_url
@@ -130,6 +135,17 @@ class ChatWorkspace:
                 f"{query.describe()}.",
             )
         return ExportResult(file, f"Danh sách {file.rows} dòng: {query.describe()}.")
+
+    def run(self, kb: Any, channel: str, chat_id: str, command: str, argument: str) -> Reply:
+        """One workspace command of any channel: `/theodoi`, `/huytheodoi` → text, `/xuat` →
+        a file (or why there is none); the channel only sends what comes back."""
+        if command == SUBSCRIBE:
+            return self.subscribe(kb, channel, chat_id, argument)
+        if command == UNSUBSCRIBE:
+            return self.unsubscribe(kb, channel, chat_id, argument)
+        if command == EXPORT:
+            return self.export(kb, argument)
+        raise ValueError(f"not a workspace command: {command}")
 
     # -- paging ----------------------------------------------------------------------------
     def first_page(self, channel: str, chat_id: str, pages: list[str]) -> Page:
