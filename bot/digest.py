@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.exports import agency_names, plan_label
 from bot.filters import build_query, select
-from retrieval.kb import RecordView, record_json
+from retrieval.kb import KnowledgeBase, RecordView, record_json
 
 DEFAULT_DAYS = 14
 ROLE_KEY = "_digest_role"  # added to the record JSON inside a digest only
@@ -89,7 +89,7 @@ def _section(title: str, items: Sequence[dict[str, Any]]) -> str:
     return "\n\n".join(blocks)
 
 
-def build_digest(kb: Any, agency: str, on: date, days: int = DEFAULT_DAYS) -> Digest:
+def build_digest(kb: KnowledgeBase, agency: str, on: date, days: int = DEFAULT_DAYS) -> Digest:
     """The agency's records (as lead, then as coordinator; predecessors' rows included) that
     are overdue or due within `days` — both windows from the one period grammar
     (`relative_period`: "quá hạn", "N ngày tới"), as `/han` and `/v1/tasks?due=` read them."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 from bot.channels.listing import split_period
@@ -15,6 +14,7 @@ from bot.filters import FilterError, build_query
 from bot.paging import NEXT_COMMAND, Page, PageStore
 from bot.settings import Settings
 from bot.subscriptions import SubscriptionStore, state_path
+from retrieval.kb import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ class ChatWorkspace:
         self.pages = PageStore(self.path)
 
     # -- subscriptions ---------------------------------------------------------------------
-    def subscribe(self, kb: Any, channel: str, chat_id: str, typed: str) -> str:
+    def subscribe(self, kb: KnowledgeBase, channel: str, chat_id: str, typed: str) -> str:
         """`/theodoi <cơ quan>`: resolve the agency via the directory, then store it."""
         typed = " ".join(typed.split())
         if not typed:
@@ -87,7 +87,7 @@ class ChatWorkspace:
             "đến hạn và quá hạn của cơ quan. Gõ /huytheodoi để thôi theo dõi."
         )
 
-    def unsubscribe(self, kb: Any, channel: str, chat_id: str, typed: str) -> str:
+    def unsubscribe(self, kb: KnowledgeBase, channel: str, chat_id: str, typed: str) -> str:
         """`/huytheodoi [cơ quan]`: end one subscription, or all of this chat."""
         typed = " ".join(typed.split())
         agency = None
@@ -112,7 +112,7 @@ class ChatWorkspace:
         )
 
     # -- export ----------------------------------------------------------------------------
-    def export(self, kb: Any, text: str) -> ExportResult:
+    def export(self, kb: KnowledgeBase, text: str) -> ExportResult:
         """`/xuat [kỳ] <cơ quan>`: the agency's tasks (optionally in a period) as XLSX."""
         text = " ".join(text.split())
         if not text:
@@ -136,7 +136,9 @@ class ChatWorkspace:
             )
         return ExportResult(file, f"Danh sách {file.rows} dòng: {query.describe()}.")
 
-    def run(self, kb: Any, channel: str, chat_id: str, command: str, argument: str) -> Reply:
+    def run(
+        self, kb: KnowledgeBase, channel: str, chat_id: str, command: str, argument: str
+    ) -> Reply:
         """One workspace command of any channel: `/theodoi`, `/huytheodoi` → text, `/xuat` →
         a file (or why there is none); the channel only sends what comes back."""
         if command == SUBSCRIBE:
