@@ -169,7 +169,8 @@ def slug(text: str, limit: int = 60) -> str:
 def file_name(description: str, fmt: ExportFormat, on: date | None = None) -> str:
     """Vietnamese file name, e.g. "nhiệm-vụ Sở Nội vụ 2026-11-26.xlsx" (safe characters only)."""
     stamp = (on or date.today()).isoformat()
-    clean = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", description)
+    clean = re.sub(r"(\d)/(?=\d)", r"\1-", description)  # dates: 25/11/2026 → 25-11-2026
+    clean = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", clean)
     clean = " ".join(clean.split())[:80].strip()
     base = f"Nhiệm vụ {clean}" if clean else "Nhiệm vụ"
     return f"{base} {stamp}.{fmt}"

@@ -325,3 +325,11 @@ def test_chat_state_file_stays_put_when_an_unrelated_setting_is_bad(
     monkeypatch.setenv("PLANBOT_PUBLIC_URL", "https://planbot.example.vn/")
     link = public_tasks_link("Sở Y tế", "quá hạn")
     assert link is not None and link.startswith("https://planbot.example.vn/tasks?agency=")
+
+
+def test_file_name_keeps_dates_readable() -> None:
+    """A period label "đến 25/11/2026" becomes "đến 25-11-2026" in the file name, not "25 11 2026"."""
+    from bot.exports import file_name
+
+    name = file_name("quá hạn (đến 25/11/2026)", "csv", on=date(2026, 11, 26))
+    assert name == "Nhiệm vụ quá hạn (đến 25-11-2026) 2026-11-26.csv"
