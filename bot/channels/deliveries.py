@@ -3,6 +3,8 @@ redelivered after a restart is not answered twice."""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -10,6 +12,8 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.securefile import connect_private
+
+log = logging.getLogger(__name__)
 
 DEFAULT_RETENTION_SECONDS = 3 * 24 * 3600  # platforms stop redelivering long before this
 PURGE_EVERY = 500  # inserts between purges of expired ids
@@ -95,4 +99,10 @@ class ChannelDeliveries:
         self.channel = channel
 
     def first_time(self, key: Hashable) -> bool:
-        return self.log.first_time(self.channel, repr(key) if not isinstance(key, str) else key)
+        """As DeliveryLog.first_time; when the store fails (locked, disk full, closed) the event
+        is handled anyway — at worst answered twice, never a 500 to the platform."""
+        try:
+            return self.log.first_time(self.channel, repr(key) if not isinstance(key, str) else key)
+        except sqlite3.Error as exc:
+            log.warning("delivery ids unavailable (%s); handling the event", type(exc).__name__)
+            return True
