@@ -251,23 +251,14 @@ def test_python_dash_m_runs_every_command(index_dir: Path) -> None:
     import sys
 
     env = {**os.environ, "PLANBOT_INDEX_DIR": str(index_dir), "COLUMNS": "100"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "tasks", "--lead", "so tt&tt", "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout) == tasks_json(index_dir, "--lead", "so tt&tt")
-    helped = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "--help"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+
+    def module(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "bot.cli", *args]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+
+    listed = module("tasks", "--lead", "so tt&tt", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout) == tasks_json(index_dir, "--lead", "so tt&tt")
+    helped = module("--help")
     assert helped.returncode == 0, helped.stderr
     assert "digest" in helped.stdout and "zalo-oa" in helped.stdout
