@@ -30,7 +30,7 @@ from bot.api_middleware import (
 from bot.api_workspace import (
     EXPORT_RESPONSES,
     USER_HEADER,
-    TaskParams,
+    Format,
     end_user,
     filters_of,
     task_list,
@@ -332,8 +332,26 @@ def _v1_router(ctx: ApiContext) -> APIRouter:
         summary="Lọc nhiệm vụ (JSON, hoặc tệp Excel/CSV với format=xlsx|csv)",
         responses=EXPORT_RESPONSES,
     )
-    def tasks(params: Annotated[TaskParams, Query()]) -> Any:
-        return task_list(ctx, params.filters(), params.limit, params.offset, params.format)
+    def tasks(
+        agency: Text = None,
+        lead: Text = None,
+        coordinating: Text = None,
+        due: Annotated[
+            str | None,
+            Query(max_length=100, description="vd. 'quý IV/2025', 'quá hạn', '30 ngày tới'"),
+        ] = None,
+        before: Annotated[
+            str | None,
+            Query(max_length=40, description="hạn trước/bằng ngày (2025-06-30, 30/6/2025)"),
+        ] = None,
+        document: Text = None,
+        kind: Literal["task", "model", "indicator"] | None = None,
+        q: Text = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+        format: Annotated[Format, Query(description="json | xlsx | csv")] = "json",
+    ) -> Any:
+        return task_list(ctx, filters_of(locals()), limit, offset, format)
 
     @router.get(
         "/tasks/{record_id:path}",

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
 
 from bot.api_errors import ApiError, ErrorBody
 from bot.api_kb import RecordPage
@@ -72,30 +71,6 @@ def task_list(
         page = RecordPage(total=len(views), limit=limit, offset=offset, items=items)  # type: ignore[arg-type]
         ctx.pages.put(key, page)
     return page
-
-
-class TaskParams(BaseModel):
-    """Query parameters of `GET /v1/tasks` and `/web/tasks`: one definition, one validation."""
-
-    agency: str | None = Field(None, max_length=200, description="cơ quan (mọi vai trò)")
-    lead: str | None = Field(None, max_length=200, description="cơ quan chủ trì")
-    coordinating: str | None = Field(None, max_length=200, description="cơ quan phối hợp")
-    due: str | None = Field(
-        None, max_length=100, description="vd. 'quý IV/2025', 'quá hạn', '30 ngày tới'"
-    )
-    before: str | None = Field(
-        None, max_length=40, description="hạn trước/bằng ngày (2025-06-30, 30/6/2025)"
-    )
-    document: str | None = Field(None, max_length=200, description="kế hoạch (id, số, tên)")
-    kind: Literal["task", "model", "indicator"] | None = None
-    q: str | None = Field(None, max_length=200, description="tìm trong nội dung")
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=100_000)
-    format: Format = Field("json", description="json | xlsx | csv")
-
-    def filters(self) -> dict[str, Any]:
-        """The `build_query` keyword arguments."""
-        return filters_of(self.model_dump())
 
 
 def filters_of(values: dict[str, Any]) -> dict[str, Any]:
@@ -179,8 +154,23 @@ def workspace_router(
             summary="Lọc nhiệm vụ (trang công khai)",
             responses=EXPORT_RESPONSES,
         )
-        def web_tasks(request: Request, params: Annotated[TaskParams, Query()]) -> Any:
+        def web_tasks(
+            request: Request,
+            agency: Text = None,
+            lead: Text = None,
+            coordinating: Text = None,
+            due: Text = None,
+            before: Text = None,
+            document: Text = None,
+            kind: Literal["task", "model", "indicator"] | None = None,
+            q: Text = None,
+            limit: Annotated[int, Query(ge=1, le=500)] = 50,
+            offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+            format: Format = "json",
+        ) -> Any:
             guard(request)
-            return task_list(ctx, params.filters(), params.limit, params.offset, params.format)
+            values = dict(agency=agency, lead=lead, coordinating=coordinating, due=due)
+            values.update(before=before, document=document, kind=kind, q=q)
+            return task_list(ctx, filters_of(values), limit, offset, format)
 
     return router

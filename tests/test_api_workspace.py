@@ -152,27 +152,3 @@ def test_end_user_header_gets_own_limit_and_log_identity(strict_server: Server) 
             )
         ]
     assert len(hashes) == 2 and hashes[0] != hashes[1]
-
-
-def test_v1_and_web_task_filters_are_one_definition(tmp_path) -> None:
-    """`/v1/tasks` and `/web/tasks` take the same parameters with the same limits (TaskParams)."""
-    from fastapi.testclient import TestClient
-
-    from bot.api import create_app
-    from bot.settings import Settings
-
-    class NoIndex:
-        index_dir = tmp_path
-
-        def get(self) -> None:
-            return None
-
-        def get_loaded(self) -> None:
-            return None
-
-    settings = Settings(index_dir=tmp_path, api_keys=["k" * 16], public_web=True)
-    app = create_app(settings, provider=NoIndex())  # type: ignore[arg-type]
-    spec = TestClient(app).get("/openapi.json").json()["paths"]
-    v1, web = (spec[p]["get"]["parameters"] for p in ("/v1/tasks", "/web/tasks"))
-    assert v1 == web
-    assert {p["name"] for p in v1} >= {"agency", "due", "before", "q", "limit", "format"}
