@@ -421,7 +421,7 @@ def _web_router(ctx: ApiContext) -> APIRouter:
     async def index() -> FileResponse:
         return FileResponse(WEB_DIR / "index.html", headers=SECURITY_HEADERS)
 
-    verify = verification_file()
+    verify = verification_file(ctx.settings.zalo_verify_file)
     if verify is not None:  # Zalo domain verification: the file Zalo gave, at the site root
 
         @router.get(f"/{verify.name}", include_in_schema=False)

@@ -7,7 +7,6 @@ Registered twice by `bot.api`: under `/v1` (API key) and, when the web page is p
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -17,7 +16,7 @@ from fastapi.responses import Response
 from bot.api_errors import ApiError, ErrorBody
 from bot.api_kb import RecordPage
 from bot.examples import WebIntro, web_intro
-from bot.exports import MEDIA_TYPES, content_disposition, export_items
+from bot.exports import MAX_EXPORT_ROWS, MEDIA_TYPES, content_disposition, export_query
 from bot.feedback import FeedbackIn, FeedbackSaved, FeedbackStore, feedback_path
 from bot.filters import FilterError, build_query, select
 from bot.neighbours import RecordContext, record_context
@@ -30,10 +29,8 @@ log = logging.getLogger("planbot.api")
 
 Text = Annotated[str | None, Query(max_length=200)]
 Format = Literal["json", "xlsx", "csv"]
-MAX_EXPORT_ROWS = 5000
-# A 5,000-row XLSX costs ≈ 2–3 s of CPU (benchmarks/workspace_exports.py): build one at a time so
-# exports cannot take both cores from the officials who are asking questions.
-_EXPORT_SLOT = threading.BoundedSemaphore(1)
+ROWS_HEADER = "X-Planbot-Rows"  # rows in the exported file
+TRUNCATED_HEADER = "X-Planbot-Truncated"  # set (to the cap) when more rows matched than it holds
 USER_HEADER = "X-Planbot-User"
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
@@ -58,14 +55,14 @@ def task_list(
             422, exc.message, f"Invalid value for '{exc.field}'.", details=[{"field": exc.field}]
         ) from None
     if fmt != "json":
-        views = select(kb, query)[:MAX_EXPORT_ROWS]
-        with _EXPORT_SLOT:
-            exported = export_items([record_json(v) for v in views], fmt, query.describe())
-        return Response(
-            exported.data,
-            media_type=exported.media_type,
-            headers={"Content-Disposition": content_disposition(exported.filename)},
-        )
+        exported = export_query(kb, query, fmt)
+        headers = {
+            "Content-Disposition": content_disposition(exported.filename),
+            ROWS_HEADER: str(exported.rows),
+        }
+        if exported.truncated:
+            headers[TRUNCATED_HEADER] = str(MAX_EXPORT_ROWS)
+        return Response(exported.data, media_type=exported.media_type, headers=headers)
     key = (loaded.signature, tuple(sorted((k, str(v)) for k, v in filters.items())), limit, offset)
     page = ctx.pages.get(key)
     if page is None:

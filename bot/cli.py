@@ -9,32 +9,29 @@ import json
 import shutil
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any
 
 import click
 
+from bot.cli_common import (  # noqa: F401 — re-exported for the other command modules
+    CORPUS_ENV,
+    DEFAULT_CORPUS_DIR,
+    DEFAULT_INDEX_DIR,
+    INDEX_ENV,
+    corpus_option,
+    fail,
+    index_dir_option,
+    open_kb,
+)
 from retrieval.kb import (
-    KnowledgeBase,
-    KnowledgeBaseMissing,
     RecordView,
     clause_location,
     record_json,
 )
 from retrieval.models import Clause
-from retrieval.service import KnowledgeService
-from retrieval.store import KB_FILE
 
-if __name__ == "__main__":  # `python -m bot.cli`: run the one imported copy of this module
-    from bot.cli import main as _entry
-
-    raise SystemExit(_entry())
-
-INDEX_ENV = "PLANBOT_INDEX_DIR"
-CORPUS_ENV = "PLANBOT_CORPUS_DIR"
-DEFAULT_INDEX_DIR = "indexes"
-DEFAULT_CORPUS_DIR = "corpus"
 KINDS = ("task", "model", "indicator")
 LIST_SEPARATOR = "; "
 KIND_LABELS = {"task": "nhiệm vụ", "model": "mô hình", "indicator": "chỉ tiêu"}
@@ -46,50 +43,6 @@ COUNT_LABELS = {
     "warnings": "cảnh báo",
     "errors": "lỗi",
 }
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-# -- shared options and helpers (reused by the other commands) ---------------------------------
-def index_dir_option(func: F) -> F:
-    """`--index-dir` (env PLANBOT_INDEX_DIR, default `indexes`)."""
-    return click.option(
-        "--index-dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        envvar=INDEX_ENV,
-        default=DEFAULT_INDEX_DIR,
-        show_default=True,
-        help="Thư mục chứa cơ sở tri thức (kb.sqlite) và chỉ mục vectơ.",
-    )(func)
-
-
-def corpus_option(func: F) -> F:
-    """`--corpus` (env PLANBOT_CORPUS_DIR, default `corpus`)."""
-    return click.option(
-        "--corpus",
-        "corpus_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        envvar=CORPUS_ENV,
-        default=DEFAULT_CORPUS_DIR,
-        show_default=True,
-        help="Thư mục văn bản kế hoạch (có manifest.json).",
-    )(func)
-
-
-def fail(message: str, code: int = 1) -> NoReturn:
-    """Print a Vietnamese error to stderr and exit with `code` (no traceback for the user)."""
-    click.echo(message, err=True)
-    raise click.exceptions.Exit(code)
-
-
-def open_kb(index_dir: Path) -> KnowledgeService:
-    """The knowledge service over `index_dir`, or a clear message to run `planbot index` first."""
-    try:
-        return KnowledgeService(KnowledgeBase(Path(index_dir) / KB_FILE))
-    except KnowledgeBaseMissing as exc:
-        fail(str(exc))
-    except Exception as exc:  # noqa: BLE001 — a corrupt file must not print a traceback
-        fail(f"Không mở được cơ sở tri thức {Path(index_dir) / KB_FILE}: {exc}")
 
 
 def terminal_width() -> int:
@@ -413,3 +366,6 @@ from bot.cli_corpus import add_command, inspect_command  # noqa: E402 — adding
 
 main.add_command(add_command)
 main.add_command(inspect_command)
+
+if __name__ == "__main__":
+    main()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli import corpus_option, fail
+from bot.cli_common import corpus_option, fail
 from retrieval.ingest.metadata import LEVELS, PlanMetadata, read_metadata
 from retrieval.ingest.parser import parse_lines
 from retrieval.ingest.read import SUPPORTED, read_source

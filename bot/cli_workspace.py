@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli import fail, index_dir_option, open_kb
+from bot.cli_common import fail, index_dir_option, open_kb
 from bot.filters import FilterError, parse_before_date
 from retrieval.deadlines import today
 

@@ -9,12 +9,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.exports import agency_names, plan_label
-from bot.filters import TaskQuery, select
-from retrieval.kb import RecordFilter, RecordView, record_json
+from bot.filters import build_query, select
+from retrieval.kb import RecordView, record_json
+from retrieval.service import KnowledgeService
 
 DEFAULT_DAYS = 14
 ROLE_KEY = "_digest_role"  # added to the record JSON inside a digest only
 MAX_CONTENT = 220
+OVERDUE = "quá hạn"  # relative periods of retrieval/deadlines.py, read as the user's words are
+NEXT_DAYS = "ngày tới"
 
 
 @dataclass
@@ -87,24 +90,22 @@ def _section(title: str, items: Sequence[dict[str, Any]]) -> str:
     return "\n\n".join(blocks)
 
 
-def build_digest(kb: Any, agency: str, on: date, days: int = DEFAULT_DAYS) -> Digest:
+def build_digest(kb: KnowledgeService, agency: str, on: date, days: int = DEFAULT_DAYS) -> Digest:
     """The agency's records (as lead, then as coordinator; predecessors' rows included) that
-    are overdue or due within `days`."""
-    soon_end = on + timedelta(days=days)
+    are overdue or due within `days` — both windows from the one period grammar
+    (`relative_period`: "quá hạn", "N ngày tới"), as `/han` and `/v1/tasks?due=` read them."""
     digest = Digest(agency=agency, on=on, days=days)
-    today = on.isoformat()
     seen: set[str] = set()
-    for role, record_filter in (
-        ("lead", RecordFilter(lead=agency, before=soon_end)),
-        ("coordinating", RecordFilter(coordinating=agency, before=soon_end)),
-    ):
-        views: list[RecordView] = select(kb, TaskQuery(record_filter))
-        for view in views:
-            due_by = view.record.due_by
-            if not due_by or view.record.kind == "indicator" or view.record.id in seen:
-                continue
-            seen.add(view.record.id)
-            item = record_json(view)
-            item[ROLE_KEY] = role
-            (digest.overdue if due_by < today else digest.due_soon).append(item)
+    windows = ((digest.overdue, OVERDUE), (digest.due_soon, f"{days} {NEXT_DAYS}"))
+    for role in ("lead", "coordinating"):
+        for bucket, period in windows:
+            query = build_query(kb, **{role: agency}, due=period, on=on)
+            views: list[RecordView] = select(kb, query)
+            for view in views:
+                if view.record.kind == "indicator" or view.record.id in seen:
+                    continue
+                seen.add(view.record.id)
+                item = record_json(view)
+                item[ROLE_KEY] = role
+                bucket.append(item)
     return digest

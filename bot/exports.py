@@ -6,12 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 from urllib.parse import quote
+
+from bot.filters import KnowledgeBaseLike, TaskQuery, select
+from retrieval.kb import record_json
 
 ExportFormat = Literal["xlsx", "csv"]
 FORMATS: tuple[ExportFormat, ...] = ("xlsx", "csv")
@@ -37,6 +41,10 @@ HEADERS = tuple(h for h, _ in COLUMNS)
 SEPARATOR = "; "
 INHERITED_NOTE = "giao cho cơ quan tiền nhiệm, nay do cơ quan được hỏi đảm nhận"
 SHEET_TITLE = "Nhiệm vụ"
+MAX_EXPORT_ROWS = 5000  # one file; a wider list is cut and the caller says so
+# A 5,000-row XLSX costs ≈ 2–3 s of CPU (benchmarks/workspace_exports.py): build one at a time so
+# exports (API, web, chat) cannot take both cores from the officials who are asking questions.
+_EXPORT_SLOT = threading.BoundedSemaphore(1)
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,8 @@ class ExportFile:
     filename: str
     media_type: str
     data: bytes
+    rows: int = 0
+    truncated: bool = False  # more rows matched than the file holds (MAX_EXPORT_ROWS)
 
 
 def agency_names(printed: Sequence[str], current: Sequence[str] | None) -> str:
@@ -89,6 +99,7 @@ def export_row(item: dict[str, Any]) -> list[str]:
     return [_printable(c) for c in cells]
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -99,7 +110,7 @@ def _printable(text: str) -> str:
 
 def _csv_safe(text: str) -> str:
     """Neutralise spreadsheet formulas in CSV cells (a leading ' makes Excel show text)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and len(text) > 1 else text
+    return "'" + text if text[:1] in FORMULA_TRIGGERS and len(text) > 1 else text
 
 
 def to_csv(items: Sequence[dict[str, Any]]) -> bytes:
@@ -158,7 +169,8 @@ def slug(text: str, limit: int = 60) -> str:
 def file_name(description: str, fmt: ExportFormat, on: date | None = None) -> str:
     """Vietnamese file name, e.g. "nhiệm-vụ Sở Nội vụ 2026-11-26.xlsx" (safe characters only)."""
     stamp = (on or date.today()).isoformat()
-    clean = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", description)
+    clean = re.sub(r"(\d)/(?=\d)", r"\1-", description)  # dates: 25/11/2026 → 25-11-2026
+    clean = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", clean)
     clean = " ".join(clean.split())[:80].strip()
     base = f"Nhiệm vụ {clean}" if clean else "Nhiệm vụ"
     return f"{base} {stamp}.{fmt}"
@@ -179,4 +191,23 @@ def export_items(
 ) -> ExportFile:
     """Records → one export file in the wanted format."""
     data = to_xlsx(items, description) if fmt == "xlsx" else to_csv(items)
-    return ExportFile(file_name(description, fmt, on), MEDIA_TYPES[fmt], data)
+    return ExportFile(file_name(description, fmt, on), MEDIA_TYPES[fmt], data, len(items))
+
+
+def export_query(
+    kb: KnowledgeBaseLike,
+    query: TaskQuery,
+    fmt: ExportFormat,
+    limit: int | None = None,
+    on: date | None = None,
+) -> ExportFile:
+    """The rows of a validated filter as one file: at most `limit` (MAX_EXPORT_ROWS) rows, built
+    one export at a time; `truncated` tells the caller to say the list was cut."""
+    limit = MAX_EXPORT_ROWS if limit is None else limit
+    views = select(kb, query, limit=limit + 1)
+    kept = [record_json(v) for v in views[:limit]]
+    with _EXPORT_SLOT:
+        exported = export_items(kept, fmt, query.describe(), on)
+    return ExportFile(
+        exported.filename, exported.media_type, exported.data, len(kept), len(views) > limit
+    )

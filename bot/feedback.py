@@ -3,14 +3,14 @@ query log, for curators (`planbot feedback`)."""
 
 from __future__ import annotations
 
-import os
-import sqlite3
 import threading
 import time
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from bot.securefile import connect_private
 
 FEEDBACK_FILE = "feedback.sqlite"
 Rating = Literal["up", "down"]
@@ -72,22 +72,13 @@ def feedback_path(querylog_file: Path) -> Path:
     return querylog_file.parent / FEEDBACK_FILE
 
 
-def _create_private(path: Path) -> None:
-    """Create the file with mode 0600 before SQLite opens it (feedback may name people)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)
-
-
 class FeedbackStore:
     """Append and list feedback; one connection shared by threads under a lock."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        _create_private(self.path)
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
+        self._conn = connect_private(self.path, wal=False)  # feedback may name people
         with self._lock, self._conn:
             self._conn.executescript(_SCHEMA)
 

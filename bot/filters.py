@@ -3,8 +3,10 @@ and chat: bad values become a Vietnamese `FilterError`, never an empty result.""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from typing import Any, Protocol
 
 from retrieval.deadlines import DueRange, parse_period
@@ -166,10 +168,11 @@ def build_query(
     return TaskQuery(record_filter, due_after, label)
 
 
-def select(kb: KnowledgeBaseLike, query: TaskQuery) -> list[RecordView]:
-    """Records matching a validated query, in document/source order."""
-    views = list(kb.iter_records(query.record_filter))
-    if query.due_after is None:
-        return views
-    start = query.due_after.isoformat()
-    return [v for v in views if v.record.due_by and v.record.due_by >= start]
+def select(kb: KnowledgeBaseLike, query: TaskQuery, limit: int | None = None) -> list[RecordView]:
+    """Records matching a validated query, in document/source order; at most `limit` (the
+    scan stops there, so an export never builds more rows than it keeps)."""
+    views: Iterator[RecordView] = iter(kb.iter_records(query.record_filter))
+    if query.due_after is not None:
+        start = query.due_after.isoformat()
+        views = (v for v in views if v.record.due_by and v.record.due_by >= start)
+    return list(views if limit is None else islice(views, limit))

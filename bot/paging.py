@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answer.session import SESSION_TTL
-from bot.subscriptions import open_private
+from bot.securefile import connect_private
 
 PAGE_TTL_SECONDS = 7 * 24 * 3600
 MAX_PAGES = 200
@@ -74,10 +74,11 @@ def paginate(text: str, split: Callable[[str], list[str]]) -> list[str]:
 class PageStore:
     """The unsent pages of the latest long reply in each chat (a new reply replaces them)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, clock: Callable[[], float] = time.time) -> None:
         self.path = Path(path)
+        self._clock = clock
         self._lock = threading.Lock()
-        self._conn = open_private(self.path)
+        self._conn = connect_private(self.path)
         with self._lock, self._conn:
             self._conn.executescript(_SCHEMA)
 
@@ -86,12 +87,12 @@ class PageStore:
         token = secrets.token_urlsafe(6)
         with self._lock, self._conn:
             self._conn.execute(
-                "DELETE FROM pages WHERE created < ?", (time.time() - PAGE_TTL_SECONDS,)
+                "DELETE FROM pages WHERE created < ?", (self._clock() - PAGE_TTL_SECONDS,)
             )
             if len(pages) > 1:
                 self._conn.execute(
                     "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)",
-                    (channel, str(chat_id), token, json.dumps(pages), 1, time.time()),
+                    (channel, str(chat_id), token, json.dumps(pages), 1, self._clock()),
                 )
             else:
                 self._conn.execute(
@@ -103,8 +104,9 @@ class PageStore:
         """The following page (None when nothing is pending or the button is stale)."""
         with self._lock, self._conn:
             row = self._conn.execute(
-                "SELECT token, pages, next FROM pages WHERE channel = ? AND chat_id = ?",
-                (channel, str(chat_id)),
+                "SELECT token, pages, next FROM pages "
+                "WHERE channel = ? AND chat_id = ? AND created >= ?",
+                (channel, str(chat_id), self._clock() - PAGE_TTL_SECONDS),
             ).fetchone()
             if row is None or (token is not None and token != row[0]):
                 return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import sqlite3
 import threading
 import time
 import unicodedata
@@ -12,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from bot.securefile import create_private, read_or_create_key
+from bot.securefile import connect_private, read_or_create_key
 from bot.settings import Settings
 from bot.textclean import clean_text
 
@@ -71,14 +70,10 @@ class QueryLog:
         self._key = key or read_or_create_key(key_file_for(self.path))
         self._lock = threading.Lock()
         self._records = 0
-        create_private(self.path)
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
+        self._conn = connect_private(self.path)
         with self._lock, self._conn:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(_SCHEMA)
             self._conn.execute("DELETE FROM meta WHERE key='salt'")  # old in-database salt
-        create_private(self.path)  # the WAL files now exist: same mode
         self.purge()
 
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 from pathlib import Path
 
 PRIVATE = 0o600
@@ -20,6 +21,18 @@ def create_private(path: Path) -> None:
         side = path.with_name(path.name + suffix)
         if side.exists():
             os.chmod(side, PRIVATE)
+
+
+def connect_private(path: Path, wal: bool = True) -> sqlite3.Connection:
+    """A thread-shared SQLite connection to a 0600 file (WAL mode by default: short writes from
+    the event loop); the side files SQLite creates are tightened too."""
+    create_private(path)
+    conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
+    if wal:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+    create_private(path)  # the WAL files now exist: same mode
+    return conn
 
 
 def read_or_create_key(path: Path, nbytes: int = 32) -> bytes:

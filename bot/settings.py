@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 DEFAULT_INDEX_DIR = Path("indexes")
 QUERYLOG_FILE = "querylog.sqlite"
 DELIVERIES_FILE = "deliveries.sqlite"
+CHAT_STATE_FILE = "chat_state.sqlite"
 LIST_VARS = {"PLANBOT_API_KEYS", "PLANBOT_CORS_ORIGINS", "PLANBOT_TRUSTED_PROXIES"}
 BOOL_VARS = {"PLANBOT_PUBLIC_WEB"}
 # Environment variable of each field (errors name the variable, never the value).
@@ -31,7 +32,13 @@ ENV_VARS = {
     "trusted_proxies": "PLANBOT_TRUSTED_PROXIES",
     "reload_check_seconds": "PLANBOT_RELOAD_CHECK_SECONDS",
     "answer_cache_size": "PLANBOT_ANSWER_CACHE",
+    "chat_state_path": "PLANBOT_CHAT_STATE_PATH",
+    "public_url": "PLANBOT_PUBLIC_URL",
+    "zalo_verify_file": "PLANBOT_ZALO_VERIFY_FILE",
 }
+# Settings a chat command or `planbot digest` needs even when an unrelated one is bad (a short
+# API key must not move the subscriptions to another file).
+CHAT_FIELDS = ("index_dir", "querylog_path", "chat_state_path", "public_url")
 
 
 class Settings(BaseModel):
@@ -62,6 +69,15 @@ class Settings(BaseModel):
     )
     answer_cache_size: int = Field(512, ge=0, description="cached answers per build; 0 = off")
     reload_check_seconds: float = Field(1.0, ge=0.0, description="how often to stat kb.sqlite")
+    chat_state_path: Path | None = Field(
+        None, description="SQLite of chat subscriptions and pending pages; None = by the query log"
+    )
+    public_url: str | None = Field(
+        None, description="public address of the web page (links sent in chat)"
+    )
+    zalo_verify_file: Path | None = Field(
+        None, description="Zalo domain-verification HTML file served at the site root"
+    )
 
     @field_validator("api_keys")
     @classmethod
@@ -106,6 +122,23 @@ class Settings(BaseModel):
     def deliveries_file(self) -> Path:
         """Where handled webhook delivery ids are kept (beside the query log)."""
         return self.deliveries_path or self.querylog_file.with_name(DELIVERIES_FILE)
+
+    @property
+    def chat_state_file(self) -> Path:
+        """Chat subscriptions and pending pages (shared by the server and `planbot digest`)."""
+        return self.chat_state_path or self.querylog_file.parent / CHAT_STATE_FILE
+
+    @property
+    def public_base_url(self) -> str | None:
+        """`public_url` without its trailing slash (None when unset)."""
+        return self.public_url.strip().rstrip("/") or None if self.public_url else None
+
+    @classmethod
+    def chat_from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Only the settings chat commands need (`CHAT_FIELDS`); the others keep defaults."""
+        env = os.environ if env is None else env
+        names = {ENV_VARS[f] for f in CHAT_FIELDS}
+        return cls.from_env({k: v for k, v in env.items() if k in names})
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

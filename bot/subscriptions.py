@@ -3,16 +3,13 @@ kept in SQLite so the server (`/theodoi`) and `planbot digest` share them."""
 
 from __future__ import annotations
 
-import os
-import sqlite3
 import threading
 import time
 from pathlib import Path
 
 from pydantic import BaseModel
 
-STATE_ENV = "PLANBOT_CHAT_STATE_PATH"
-STATE_FILE = "chat_state.sqlite"
+from bot.securefile import connect_private
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS subscriptions (
@@ -38,25 +35,9 @@ class Subscription(BaseModel):
 
 def state_path() -> Path:
     """PLANBOT_CHAT_STATE_PATH, else `chat_state.sqlite` beside the query log."""
-    explicit = os.environ.get(STATE_ENV, "").strip()
-    if explicit:
-        return Path(explicit)
     from bot.settings import Settings
 
-    try:
-        return Settings.from_env().querylog_file.parent / STATE_FILE
-    except Exception:  # noqa: BLE001 — a bad unrelated setting must not lose subscriptions
-        return Path(os.environ.get("PLANBOT_INDEX_DIR", "indexes")) / STATE_FILE
-
-
-def open_private(path: Path) -> sqlite3.Connection:
-    """A SQLite connection to a file created with mode 0600 (it holds chat ids)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    os.chmod(path, 0o600)
-    conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
-    conn.execute("PRAGMA journal_mode=WAL")
-    return conn
+    return Settings.chat_from_env().chat_state_file
 
 
 class SubscriptionStore:
@@ -65,7 +46,7 @@ class SubscriptionStore:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
-        self._conn = open_private(self.path)
+        self._conn = connect_private(self.path)
         with self._lock, self._conn:
             self._conn.executescript(_SCHEMA)
 

@@ -79,6 +79,8 @@ def test_export_formats_match_the_json_rows(public_server: Server, fmt: str) -> 
         ]
         got = [row[-1] for row in rows[1:]]
     assert got == ids and len(ids) == page["total"]
+    assert r.headers["x-planbot-rows"] == str(page["total"])
+    assert "x-planbot-truncated" not in r.headers
 
 
 def test_neighbours_feedback_and_intro(public_server: Server) -> None:

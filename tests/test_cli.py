@@ -243,3 +243,22 @@ def test_show_clause(index_dir: Path, kb: KnowledgeBase) -> None:
     code, out, _ = run("show", "--index-dir", str(index_dir), clause.id, "--json")
     data = json.loads(out)
     assert data["kind"] == "clause" and data["citation"]["quote"] == clause.text
+
+
+def test_python_dash_m_runs_every_command(index_dir: Path) -> None:
+    """`python -m bot.cli …` (as the docs and Docker use it) runs the same commands as `planbot`:
+    no import cycle with the command modules, and the module actually calls `main`."""
+    import sys
+
+    env = {**os.environ, "PLANBOT_INDEX_DIR": str(index_dir), "COLUMNS": "100"}
+
+    def module(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "bot.cli", *args]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+
+    listed = module("tasks", "--lead", "so tt&tt", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout) == tasks_json(index_dir, "--lead", "so tt&tt")
+    helped = module("--help")
+    assert helped.returncode == 0, helped.stderr
+    assert "digest" in helped.stdout and "zalo-oa" in helped.stdout

@@ -185,3 +185,43 @@ def test_cli_reports_bad_setting_by_name_only() -> None:
     assert result.exit_code != 0
     assert "PLANBOT_TELEGRAM_SECRET" in result.output
     assert bad not in result.output and RIGHT_TOKEN not in result.output
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"access_token": ["oa-access-FILESECRET-1"], "refresh_token": "oa-refresh-FILESECRET-2"}',
+        '{"access_token": "oa-access-FILESECRET-1", "refresh_token": 7}',
+        '{"access_token": "oa-access-FILESECRET-1", "refresh_token": "oa-refresh-FILESECRET-2"',
+    ],
+)
+def test_broken_oa_token_file_is_reported_without_its_tokens(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, content: str
+) -> None:
+    """Tokens saved by `zalo-oa authorize`/refresh are secrets too: a damaged token file is
+    reported by name, never with (a part of) its content."""
+    from bot.channels.zalo_oa import TokenStore
+
+    path = tmp_path / "zalo_oa_tokens.json"
+    path.write_text(content, encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        assert TokenStore(path).load() is None
+    assert str(path) in caplog.text
+    assert "FILESECRET" not in caplog.text and "oa-acc" not in caplog.text
+
+
+def test_tokens_read_from_the_token_file_are_masked(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A token that only lives in the token file (refreshed) is masked like an env secret."""
+    from bot.channels.zalo_oa import OATokens, TokenStore
+
+    path = tmp_path / "zalo_oa_tokens.json"
+    TokenStore(path).save(
+        OATokens(access_token="fresh-access-XYZ987", refresh_token="fresh-r-1234")
+    )
+    assert TokenStore(path).load() is not None
+    with caplog.at_level("INFO"):
+        logging.getLogger("planbot.review").warning("POST ?t=fresh-access-XYZ987 r=fresh-r-1234")
+    assert "POST ?t=***" in caplog.text
+    assert "fresh-access-XYZ987" not in caplog.text and "fresh-r-1234" not in caplog.text

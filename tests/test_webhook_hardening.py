@@ -294,3 +294,17 @@ def test_server_keeps_delivery_ids_beside_the_query_log(
     assert other is not None and other.path == tmp_path / "d.sqlite"
     log.close()
     other.close()
+
+
+def test_delivery_store_failure_answers_instead_of_500(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A broken delivery-id store (locked or lost file) must not turn a webhook into a 500: the
+    event is handled (at worst twice) and the failure logged by its type only."""
+    log = DeliveryLog(tmp_path / "deliveries.sqlite")
+    view = log.for_channel("telegram")
+    assert view.first_time(1)
+    log.close()  # any sqlite3.Error from here on
+    with caplog.at_level("WARNING"):
+        assert view.first_time(2)
+    assert "ProgrammingError" in caplog.text

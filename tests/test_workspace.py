@@ -243,3 +243,115 @@ def test_han_overdue_lists_every_row_that_ended_before_today(
         v for v in select(kb, build_query(kb, agency="Sở Nội vụ", due="quá hạn")) if v.record.due_by
     ]
     assert overdue and f"({len(overdue)}):" in text
+
+
+# -- review: export safety and bounds -----------------------------------------------------------
+@pytest.mark.parametrize("cell", ["\t=1+1", "\r=cmd|' /C calc'!A0", "=1", "+1", "-1+2", "@SUM(A1)"])
+def test_csv_neutralises_every_formula_trigger(cell: str) -> None:
+    """OWASP CSV injection: =, +, -, @, tab and carriage return at the start of a cell."""
+    rows = list(csv.reader(io.StringIO(to_csv([{"content": cell}]).decode("utf-8-sig"))))
+    assert rows[1][2].startswith("'"), rows[1][2]
+
+
+def test_export_is_bounded_and_says_it_was_cut(kb: KnowledgeBase) -> None:
+    from bot.exports import export_query
+
+    query = build_query(kb)
+    total = len(select(kb, query))
+    exported = export_query(kb, query, "csv", limit=3)
+    rows = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))
+    assert len(rows) == 1 + 3
+    assert exported.rows == 3 and exported.truncated and total > 3
+    whole = export_query(kb, query, "csv", limit=total)
+    assert whole.rows == total and not whole.truncated
+
+
+def test_chat_export_is_bounded(kb: KnowledgeBase, tmp_path: Path, monkeypatch) -> None:
+    """`/xuat` builds at most MAX_EXPORT_ROWS rows (like the API) and tells the official."""
+    import bot.exports
+    from bot.channels.workspace import ChatWorkspace
+
+    monkeypatch.setattr(bot.exports, "MAX_EXPORT_ROWS", 2)
+    result = ChatWorkspace(tmp_path / "state.sqlite").export(kb, SKHCN)
+    assert result.file is not None
+    sheet = load_workbook(io.BytesIO(result.file.data)).active
+    assert sheet.max_row == 1 + 2
+    assert "2 dòng đầu" in result.text
+
+
+def test_state_and_feedback_files_and_side_files_are_private(tmp_path: Path) -> None:
+    """Chat state (chat ids, pending pages) and feedback: 0600, WAL side files included, even
+    when an older file was left 0644."""
+    import os
+
+    from bot.securefile import connect_private
+
+    loose = tmp_path / "state.sqlite"
+    loose.touch()
+    os.chmod(loose, 0o644)
+    SubscriptionStore(loose).add("telegram", "1", SKHCN, "x")
+    PageStore(loose).start("telegram", "1", ["a", "b"])
+    FeedbackStore(tmp_path / "feedback.sqlite").add(FeedbackIn(question="q", rating="up"), "web")
+    conn = connect_private(tmp_path / "plain.sqlite", wal=False)
+    conn.execute("CREATE TABLE t (x)")
+    files = [p for p in tmp_path.iterdir() if p.is_file()]
+    assert any(p.name.endswith("-wal") for p in files)
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in files} == {p.name: 0o600 for p in files}
+
+
+def test_pages_expire_after_their_ttl(tmp_path: Path) -> None:
+    """`/tiep` a week later gets "no more pages", not a stale page of an old list."""
+    import bot.paging
+
+    now = [1_000_000.0]
+    store = PageStore(tmp_path / "state.sqlite", clock=lambda: now[0])
+    store.start("zalo_oa", "u1", ["một", "hai", "ba"])
+    assert store.next("zalo_oa", "u1").text == "hai"
+    now[0] += bot.paging.PAGE_TTL_SECONDS + 1
+    assert store.next("zalo_oa", "u1") is None
+
+
+@pytest.mark.parametrize(("on", "days"), [(date(2025, 12, 10), 30), (date(2025, 6, 30), 1)])
+def test_digest_windows_are_the_period_grammars(kb: KnowledgeBase, on: date, days: int) -> None:
+    """The digest's "quá hạn" and "N ngày tới" are exactly what `/v1/tasks?due=` and `/han` list
+    (retrieval/deadlines.py `relative_period`), including the boundary days."""
+    digest = build_digest(kb, SKHCN, on, days=days)
+
+    def ids(due: str) -> set[str]:
+        found: set[str] = set()
+        for role in ("lead", "coordinating"):
+            query = build_query(kb, **{role: SKHCN}, due=due, on=on)
+            found |= {v.record.id for v in select(kb, query) if v.record.kind != "indicator"}
+        return found
+
+    assert {i["id"] for i in digest.overdue} == ids("quá hạn")
+    assert {i["id"] for i in digest.due_soon} == ids(f"{days} ngày tới")
+    assert all(i["due_by"] < on.isoformat() for i in digest.overdue)
+
+
+def test_chat_state_file_stays_put_when_an_unrelated_setting_is_bad(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Server and `planbot digest` find the same subscriptions: a bad API key (a setting chat does
+    not use) must not move the state file from beside the query log to the index folder."""
+    from bot.channels.workspace import public_tasks_link
+    from bot.subscriptions import state_path
+
+    monkeypatch.delenv("PLANBOT_CHAT_STATE_PATH", raising=False)
+    monkeypatch.setenv("PLANBOT_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("PLANBOT_QUERYLOG_PATH", str(tmp_path / "state" / "querylog.sqlite"))
+    good = state_path()
+    assert good == tmp_path / "state" / "chat_state.sqlite"
+    monkeypatch.setenv("PLANBOT_API_KEYS", "short")
+    assert state_path() == good
+    monkeypatch.setenv("PLANBOT_PUBLIC_URL", "https://planbot.example.vn/")
+    link = public_tasks_link("Sở Y tế", "quá hạn")
+    assert link is not None and link.startswith("https://planbot.example.vn/tasks?agency=")
+
+
+def test_file_name_keeps_dates_readable() -> None:
+    """A period label "đến 25/11/2026" becomes "đến 25-11-2026" in the file name, not "25 11 2026"."""
+    from bot.exports import file_name
+
+    name = file_name("quá hạn (đến 25/11/2026)", "csv", on=date(2026, 11, 26))
+    assert name == "Nhiệm vụ quá hạn (đến 25-11-2026) 2026-11-26.csv"

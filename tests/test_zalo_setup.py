@@ -184,6 +184,8 @@ def test_domain_verification_file_is_served(
     verify = tmp_path / "zalo_verifierABC123.html"
     verify.write_text("<html>zalo-platform-site-verification=ABC123</html>", encoding="utf-8")
     monkeypatch.setenv("PLANBOT_ZALO_VERIFY_FILE", str(verify))
+    settings = Settings.from_env({"PLANBOT_ZALO_VERIFY_FILE": str(verify)})
+    assert settings.zalo_verify_file == verify
 
     class NoIndex:
         index_dir = tmp_path
@@ -194,7 +196,8 @@ def test_domain_verification_file_is_served(
         def get_loaded(self) -> None:
             return None
 
-    app = create_app(Settings(index_dir=tmp_path, api_keys=["k" * 16]), provider=NoIndex())  # type: ignore[arg-type]
+    settings = settings.model_copy(update={"index_dir": tmp_path, "api_keys": ["k" * 16]})
+    app = create_app(settings, provider=NoIndex())  # type: ignore[arg-type]
     with TestClient(app) as client:
         r = client.get("/zalo_verifierABC123.html")
         assert r.status_code == 200 and "ABC123" in r.text

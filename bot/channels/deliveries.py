@@ -3,6 +3,7 @@ redelivered after a restart is not answered twice."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
@@ -10,7 +11,9 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Protocol
 
-from bot.securefile import create_private
+from bot.securefile import connect_private
+
+log = logging.getLogger(__name__)
 
 DEFAULT_RETENTION_SECONDS = 3 * 24 * 3600  # platforms stop redelivering long before this
 PURGE_EVERY = 500  # inserts between purges of expired ids
@@ -46,13 +49,9 @@ class DeliveryLog:
         self._clock = clock
         self._lock = threading.Lock()
         self._inserts = 0
-        create_private(self.path)
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
-        with self._lock, self._conn:
-            self._conn.execute("PRAGMA journal_mode=WAL")  # short writes on the event loop
-            self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn = connect_private(self.path)
+        with self._lock, self._conn:  # short writes on the event loop
             self._conn.executescript(_SCHEMA)
-        create_private(self.path)  # the WAL files now exist: same mode
         self.purge()
 
     def first_time(self, channel: str, key: str) -> bool:
@@ -100,4 +99,10 @@ class ChannelDeliveries:
         self.channel = channel
 
     def first_time(self, key: Hashable) -> bool:
-        return self.log.first_time(self.channel, repr(key) if not isinstance(key, str) else key)
+        """As DeliveryLog.first_time; when the store fails (locked, disk full, closed) the event
+        is handled anyway — at worst answered twice, never a 500 to the platform."""
+        try:
+            return self.log.first_time(self.channel, repr(key) if not isinstance(key, str) else key)
+        except sqlite3.Error as exc:
+            log.warning("delivery ids unavailable (%s); handling the event", type(exc).__name__)
+            return True

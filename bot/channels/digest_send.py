@@ -15,6 +15,7 @@ from bot.channels.workspace import ChatWorkspace
 from bot.digest import build_digest
 from bot.paging import Page
 from bot.subscriptions import Subscription
+from retrieval.service import KnowledgeService
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ class SendResult:
 
 
 def chat_digests(
-    kb: Any, subscriptions: list[Subscription], on: date, days: int
+    kb: KnowledgeService, subscriptions: list[Subscription], on: date, days: int
 ) -> list[ChatDigest]:
     """One ChatDigest per (channel, chat), in subscription order."""
     grouped: dict[tuple[str, str], list[str]] = {}

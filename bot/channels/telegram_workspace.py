@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.channels.formatting import telegram_messages
-from bot.channels.workspace import ChatWorkspace, shared_workspace
+from bot.channels.workspace import KB_COMMANDS, ExportResult, shared_workspace
 from bot.paging import NEXT_BUTTON, NO_MORE_TEXT, Page
 
 if TYPE_CHECKING:
@@ -61,70 +61,50 @@ class TelegramWorkspace:
         self.bot = bot
 
     def register(self, app: Application) -> None:
-        app.add_handler(CommandHandler("theodoi", self.on_subscribe))
-        app.add_handler(CommandHandler("huytheodoi", self.on_unsubscribe))
-        app.add_handler(CommandHandler("xuat", self.on_export))
+        for command in KB_COMMANDS:
+            app.add_handler(CommandHandler(command.lstrip("/"), self._handler(command)))
         app.add_handler(CommandHandler("tiep", self.on_next))
         app.add_handler(CallbackQueryHandler(self.on_more, pattern=f"^{MORE_PREFIX}"))
 
-    async def _kb_command(
-        self,
-        update: Update,
-        context: ContextTypes.DEFAULT_TYPE,
-        label: str,
-        work: Callable[[ChatWorkspace, Any, str, str], Any],
-    ) -> tuple[int, Any] | None:
-        """Check access, then run `work(workspace, kb, chat_id, args)` off the event loop."""
+    def _handler(
+        self, command: str
+    ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
+        async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            await self.on_command(update, context, command)
+
+        return handle
+
+    async def on_command(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, command: str
+    ) -> None:
+        """Check access, run the shared workspace command off the event loop, send its reply
+        (text, or the XLSX as a document)."""
         if not await self.bot._allowed(update):
-            return None
+            return
         chat_id = update.effective_chat.id
         workspace = shared_workspace()
         if workspace is None:
             await self.bot.send_plain(chat_id, UNAVAILABLE)
-            return None
+            return
         args = " ".join(context.args or [])
-        result, refusal = await self.bot.service.run(
+        reply, refusal = await self.bot.service.run(
             self.bot._user_key(update),
-            f"{label} {args}".strip(),
-            lambda assistant: work(workspace, assistant.service, str(chat_id), args),
+            f"{command} {args}".strip(),
+            lambda assistant: workspace.run(
+                assistant.service, CHANNEL, str(chat_id), command, args
+            ),
         )
         if refusal is not None:
             await self.bot.send_plain(chat_id, refusal.text)
-            return None
-        return chat_id, result
+        elif isinstance(reply, ExportResult) and reply.file is not None:
+            await self._send_file(chat_id, reply)
+        else:
+            await self.bot.send_plain(chat_id, reply if isinstance(reply, str) else reply.text)
 
-    async def on_subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        done = await self._kb_command(
-            update,
-            context,
-            "/theodoi",
-            lambda w, kb, chat, args: w.subscribe(kb, CHANNEL, chat, args),
-        )
-        if done is not None:
-            await self.bot.send_plain(done[0], str(done[1]))
-
-    async def on_unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        done = await self._kb_command(
-            update,
-            context,
-            "/huytheodoi",
-            lambda w, kb, chat, args: w.unsubscribe(kb, CHANNEL, chat, args),
-        )
-        if done is not None:
-            await self.bot.send_plain(done[0], str(done[1]))
-
-    async def on_export(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        done = await self._kb_command(
-            update, context, "/xuat", lambda w, kb, _chat, args: w.export(kb, args)
-        )
-        if done is None:
-            return
-        chat_id, result = done
-        if result.file is None:
-            await self.bot.send_plain(chat_id, result.text)
-            return
+    async def _send_file(self, chat_id: int, result: ExportResult) -> None:
         from bot.channels.telegram import tg_call
 
+        assert result.file is not None
         document = InputFile(result.file.data, filename=result.file.filename)
         await tg_call(
             lambda: self.bot.application.bot.send_document(

@@ -6,12 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from bot.channels.service import ChatService
-from bot.channels.workspace import NO_FILE_TEXT, public_tasks_link, shared_workspace
+from bot.channels.workspace import (
+    KB_COMMANDS,
+    NO_FILE_TEXT,
+    ExportResult,
+    public_tasks_link,
+    shared_workspace,
+)
 from bot.paging import NEXT_COMMAND, NO_MORE_TEXT
 
 NEXT_HINT = f"Gõ {NEXT_COMMAND} để xem tiếp."
 PAGE_FOOTER_ROOM = 80  # characters kept free in each message for the page footer
-COMMANDS = {"/theodoi", "/huytheodoi", "/xuat", NEXT_COMMAND}
+COMMANDS = {*KB_COMMANDS, NEXT_COMMAND}
 
 
 def paged(channel: str, chat: str, messages: list[str]) -> list[str]:
@@ -22,7 +28,7 @@ def paged(channel: str, chat: str, messages: list[str]) -> list[str]:
     return [workspace.first_page(channel, chat, messages).footer(NEXT_HINT)]
 
 
-def _export_text(result: Any, typed: str) -> str:
+def _export_text(result: ExportResult, typed: str) -> str:
     """What a text channel can offer instead of the file."""
     if result.file is None:
         return result.text
@@ -50,12 +56,8 @@ async def workspace_respond(
         return [page.footer(NEXT_HINT)] if page else [NO_MORE_TEXT]
 
     def work(assistant: Any) -> str:
-        kb = assistant.service
-        if command == "/theodoi":
-            return workspace.subscribe(kb, channel, chat, argument)
-        if command == "/huytheodoi":
-            return workspace.unsubscribe(kb, channel, chat, argument)
-        return _export_text(workspace.export(kb, argument), argument)
+        reply = workspace.run(assistant.service, channel, chat, command, argument)
+        return reply if isinstance(reply, str) else _export_text(reply, argument)
 
     result, refusal = await service.run(user, f"{command} {argument}".strip(), work)
     return [refusal.text if refusal else str(result)]

@@ -4,23 +4,21 @@
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 from bot.channels.listing import split_period
-from bot.exports import ExportFile, export_items
-from bot.filters import FilterError, build_query, select
+from bot.exports import ExportFile, export_query
+from bot.filters import FilterError, build_query
 from bot.paging import NEXT_COMMAND, Page, PageStore
 from bot.schemas import Choice
+from bot.settings import Settings
 from bot.subscriptions import SubscriptionStore, state_path
-from retrieval.kb import record_json
+from retrieval.service import KnowledgeService
 
 log = logging.getLogger(__name__)
 
-PUBLIC_URL_ENV = "PLANBOT_PUBLIC_URL"
 SUBSCRIBE_USAGE = (
     "Cách dùng: /theodoi <tên cơ quan> — nhận bản tin các nhiệm vụ sắp đến hạn và quá hạn.\n"
     "Ví dụ: /theodoi Sở Nội vụ  ·  /huytheodoi để thôi theo dõi."
@@ -47,9 +45,14 @@ class ExportResult:
     text: str
 
 
+SUBSCRIBE, UNSUBSCRIBE, EXPORT = "/theodoi", "/huytheodoi", "/xuat"
+KB_COMMANDS = (SUBSCRIBE, UNSUBSCRIBE, EXPORT)  # answered from the knowledge base, rate limited
+Reply = str | ExportResult
+
+
 def public_tasks_link(agency: str, due: str | None) -> str | None:
     """A link to the web task browser with this filter (when PLANBOT_PUBLIC_URL is set)."""
-    base = os.environ.get(PUBLIC_URL_ENV, "").strip().rstrip("/")
+    base = Settings.chat_from_env().public_base_url
     if not base:
         return None
     params = {"agency": agency, **({"due": due} if due else {})}
@@ -65,7 +68,7 @@ class ChatWorkspace:
         self.pages = PageStore(self.path)
 
     # -- subscriptions ---------------------------------------------------------------------
-    def subscribe(self, kb: Any, channel: str, chat_id: str, typed: str) -> str:
+    def subscribe(self, kb: KnowledgeService, channel: str, chat_id: str, typed: str) -> str:
         """`/theodoi <cơ quan>`: resolve the agency via the directory, then store it."""
         typed = " ".join(typed.split())
         if not typed:
@@ -85,7 +88,7 @@ class ChatWorkspace:
             "đến hạn và quá hạn của cơ quan. Gõ /huytheodoi để thôi theo dõi."
         )
 
-    def unsubscribe(self, kb: Any, channel: str, chat_id: str, typed: str) -> str:
+    def unsubscribe(self, kb: KnowledgeService, channel: str, chat_id: str, typed: str) -> str:
         """`/huytheodoi [cơ quan]`: end one subscription, or all of this chat."""
         typed = " ".join(typed.split())
         agency = None
@@ -110,7 +113,7 @@ class ChatWorkspace:
         )
 
     # -- export ----------------------------------------------------------------------------
-    def export(self, kb: Any, text: str) -> ExportResult:
+    def export(self, kb: KnowledgeService, text: str) -> ExportResult:
         """`/xuat [kỳ] <cơ quan>`: the agency's tasks (optionally in a period) as XLSX."""
         text = " ".join(text.split())
         if not text:
@@ -123,11 +126,29 @@ class ChatWorkspace:
             query = build_query(kb, agency=agency, due=due)
         except FilterError as exc:
             return ExportResult(None, exc.message)
-        items = [record_json(v) for v in select(kb, query)]
-        if not items:
+        file = export_query(kb, query, "xlsx")
+        if not file.rows:
             return ExportResult(None, f"Không có nhiệm vụ nào phù hợp ({query.describe()}).")
-        file = export_items(items, "xlsx", query.describe())
-        return ExportResult(file, f"Danh sách {len(items)} dòng: {query.describe()}.")
+        if file.truncated:
+            return ExportResult(
+                file,
+                f"Danh sách {file.rows} dòng đầu (còn nữa, anh/chị hãy lọc hẹp hơn): "
+                f"{query.describe()}.",
+            )
+        return ExportResult(file, f"Danh sách {file.rows} dòng: {query.describe()}.")
+
+    def run(
+        self, kb: KnowledgeService, channel: str, chat_id: str, command: str, argument: str
+    ) -> Reply:
+        """One workspace command of any channel: `/theodoi`, `/huytheodoi` → text, `/xuat` →
+        a file (or why there is none); the channel only sends what comes back."""
+        if command == SUBSCRIBE:
+            return self.subscribe(kb, channel, chat_id, argument)
+        if command == UNSUBSCRIBE:
+            return self.unsubscribe(kb, channel, chat_id, argument)
+        if command == EXPORT:
+            return self.export(kb, argument)
+        raise ValueError(f"not a workspace command: {command}")
 
     # -- paging ----------------------------------------------------------------------------
     def first_page(self, channel: str, chat_id: str, pages: list[str]) -> Page:

@@ -24,6 +24,7 @@ from bot.channels.conversation import HELP_TEXT
 from bot.channels.events import EventChannel, ensure_http, text_conversation
 from bot.channels.retry import backoff, retry_call
 from bot.channels.service import ChannelRouter, ProviderLike, QueryLogLike, webhook_router
+from bot.redact import register_secrets
 from bot.safe_json import MalformedBody, parse_object
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ class ZaloOAError(Exception):
 class OATokens(BaseModel):
     """The OA access token and its (single-use) refresh token."""
 
+    model_config = ConfigDict(hide_input_in_errors=True)  # errors never quote a token
+
     access_token: str
     refresh_token: str = ""
 
@@ -61,12 +64,15 @@ class TokenStore:
         if self.path is None or not self.path.is_file():
             return None
         try:
-            return OATokens.model_validate_json(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            log.warning("zalo-oa: không đọc được tệp token %s: %s", self.path, exc)
+            tokens = OATokens.model_validate_json(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:  # the type only: the text may quote the file
+            log.warning("zalo-oa: không đọc được tệp token %s (%s)", self.path, type(exc).__name__)
             return None
+        register_secrets([tokens.access_token, tokens.refresh_token])
+        return tokens
 
     def save(self, tokens: OATokens) -> None:
+        register_secrets([tokens.access_token, tokens.refresh_token])
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import os
 import secrets
 import threading
 from collections.abc import Callable
@@ -22,7 +21,6 @@ from bot.channels.zalo_oa import OATokens, TokenStore
 
 PERMISSION_PATH = "/v4/oa/permission"
 TOKEN_PATH = "/v4/oa/access_token"
-VERIFY_ENV = "PLANBOT_ZALO_VERIFY_FILE"
 
 
 class OAuthError(Exception):
@@ -184,10 +182,7 @@ def authorize(
     return result.tokens
 
 
-def verification_file() -> Path | None:
-    """The Zalo domain-verification HTML file to serve at the site root, when configured."""
-    raw = os.environ.get(VERIFY_ENV, "").strip()
-    if not raw:
-        return None
-    path = Path(raw)
-    return path if path.is_file() else None
+def verification_file(path: Path | None) -> Path | None:
+    """The Zalo domain-verification HTML file to serve at the site root, when configured
+    (`Settings.zalo_verify_file`) and present."""
+    return path if path is not None and path.is_file() else None
