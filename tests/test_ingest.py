@@ -345,3 +345,34 @@ def test_add_refuses_a_scan_and_an_unknown_format(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["add", str(sheet), "--corpus", str(corpus)])
     assert result.exit_code != 0 and "chưa hỗ trợ" in result.output
     assert not (corpus / "manifest.json").exists()
+
+
+def test_docx_line_breaks_inside_cells_separate_words(tmp_path: Path) -> None:
+    """A soft line break (Shift+Enter, `w:br`) in a header cell or a task cell is a word break."""
+    import docx
+
+    document = docx.Document()
+    header = document.add_table(rows=2, cols=2)  # borderless layout table
+    header.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nTỈNH BẮC NAM"
+    header.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    header.cell(1, 0).text = "Số: 7/KH-UBND"
+    header.cell(1, 1).text = "Bắc Nam, ngày 2 tháng 3 năm 2026"
+    document.add_paragraph("KẾ HOẠCH")
+    document.add_paragraph("Chuyển đổi số năm 2026")
+    table = document.add_table(rows=2, cols=4)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells, ["STT", "Nhiệm vụ", "Chủ trì", "Thời gian"], strict=True
+    ):
+        cell.text = text
+    for cell, text in zip(
+        table.rows[1].cells, ["1", "Số hóa\nhồ sơ", "Sở Y tế", "Quý II/2026"], strict=True
+    ):
+        cell.text = text
+    path = tmp_path / "br.docx"
+    document.save(path)
+    lines = read_source(path, "br.docx").lines
+    meta = read_metadata(lines)
+    assert meta.issuer.split() == ["ỦY", "BAN", "NHÂN", "DÂN", "TỈNH", "BẮC", "NAM"]
+    assert meta.scope == "province"
+    assert any("Số hóa hồ sơ" in line for line in lines)

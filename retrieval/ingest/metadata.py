@@ -26,6 +26,9 @@ _ISSUER = re.compile(
     r"^(CHÍNH PHỦ|THỦ TƯỚNG CHÍNH PHỦ|BỘ\s+.+|ỦY BAN NHÂN DÂN.+|UỶ BAN NHÂN DÂN.+|UBND.+|"
     r"SỞ\s+.+|VĂN PHÒNG.+|BAN\s+.+|HỘI ĐỒNG NHÂN DÂN.+)$"
 )
+# A council's name printed alone, its place on the next line (a line break in the header cell).
+_BODY_ONLY = re.compile(r"^\s*(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN)\s*$")
+_PLACE = re.compile(r"^\s*(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|ĐẶC KHU)\s+\S")
 LEVELS = ("national", "ministry", "province", "city", "district", "commune")
 
 
@@ -87,6 +90,10 @@ def read_metadata(lines: list[str], head: int = 60) -> PlanMetadata:
                 d, mo, y = (int(g) for g in m.groups())
                 if 1 <= d <= 31 and 1 <= mo <= 12:
                     meta.date = f"{y:04d}-{mo:02d}-{d:02d}"
+        if not meta.issuer and _BODY_ONLY.match(text) and i + 1 < len(texts):
+            nxt = texts[i + 1]
+            if _PLACE.match(nxt) and nxt.isupper():  # "ỦY BAN NHÂN DÂN" / "TỈNH X" on two lines
+                meta.issuer = f"{text.strip()} {nxt.strip()}"
         if not meta.issuer and _ISSUER.match(text.upper()) and text.isupper():
             meta.issuer = text
         if not meta.doc_type:
