@@ -376,3 +376,20 @@ def test_docx_line_breaks_inside_cells_separate_words(tmp_path: Path) -> None:
     assert meta.issuer.split() == ["ỦY", "BAN", "NHÂN", "DÂN", "TỈNH", "BẮC", "NAM"]
     assert meta.scope == "province"
     assert any("Số hóa hồ sơ" in line for line in lines)
+
+
+def test_truncated_docx_says_the_file_is_damaged(tmp_path: Path) -> None:
+    """A DOCX cut short (a failed copy or download) is named as damaged, not "not found"."""
+    import docx
+
+    document = docx.Document()
+    for i in range(200):
+        document.add_paragraph(f"Đoạn {i}: nội dung kế hoạch chuyển đổi số")
+    whole = tmp_path / "whole.docx"
+    document.save(whole)
+    cut = tmp_path / "cut.docx"
+    data = whole.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    source = read_source(cut, "cut.docx")
+    message = source.issues[0].message
+    assert "hỏng" in message and "not found" not in message.casefold()
