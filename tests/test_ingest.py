@@ -393,3 +393,32 @@ def test_truncated_docx_says_the_file_is_damaged(tmp_path: Path) -> None:
     source = read_source(cut, "cut.docx")
     message = source.issues[0].message
     assert "hỏng" in message and "not found" not in message.casefold()
+
+
+def test_two_column_header_line_from_a_pdf_keeps_number_date_and_issuer() -> None:
+    """A PDF header laid out in two columns comes out as one line per row: "Số: 125/KH-UBND
+    Quảng Đông, ngày 15 tháng 3 năm 2026" holds both the number and the date, and the issuer
+    line ends with the national motto's first words."""
+    lines = [
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "TỈNH QUẢNG ĐÔNG Độc lập - Tự do - Hạnh phúc",
+        "Số: 125/KH-UBND Quảng Đông, ngày 15 tháng 3 năm 2026",
+        "KẾ HOẠCH",
+        "Chuyển đổi số tỉnh Quảng Đông năm 2026",
+    ]
+    meta = read_metadata(lines)
+    assert meta.number == "125/KH-UBND"
+    assert meta.date == "2026-03-15"
+    assert meta.issuer == "ỦY BAN NHÂN DÂN TỈNH QUẢNG ĐÔNG" and meta.scope == "province"
+
+
+@pytest.mark.parametrize(
+    ("line", "number"),
+    [
+        ("Số: 03/NQ-CP", "03/NQ-CP"),
+        ("Số:   /KH-UBND", "/KH-UBND"),
+        ("Số: 323 /UBND-VHTT", "323/UBND-VHTT"),
+    ],
+)
+def test_number_line_forms(line: str, number: str) -> None:
+    assert read_metadata([line]).number == number
