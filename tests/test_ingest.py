@@ -422,3 +422,37 @@ def test_two_column_header_line_from_a_pdf_keeps_number_date_and_issuer() -> Non
 )
 def test_number_line_forms(line: str, number: str) -> None:
     assert read_metadata([line]).number == number
+
+
+def test_roman_sections_under_letter_sections_stay_apart(tmp_path: Path) -> None:
+    """Rows under "A. / I." and "B. / I." are cited as A.I and B.I, not both as "mục I"."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("PHỤ LỤC")
+    table = document.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells, ["STT", "Nội dung", "Chủ trì", "Thời hạn"], strict=True
+    ):
+        cell.text = text
+    body = [
+        ("A.", "NHIỆM VỤ CHUNG"),
+        ("I.", "Thể chế"),
+        ("1", "Ban hành quy chế", "Sở Tư pháp", "2026"),
+        ("B.", "NHIỆM VỤ NGÀNH"),
+        ("I.", "Y tế"),
+        ("2", "Bệnh án điện tử", "Sở Y tế", "2026"),
+    ]
+    for values in body:
+        cells = table.add_row().cells
+        if len(values) == 2:
+            cells[0].text = values[0]
+            cells[1].merge(cells[3]).text = values[1]
+        else:
+            for cell, text in zip(cells, values, strict=True):
+                cell.text = text
+    document.save(tmp_path / "ab.docx")
+    doc = Document("009", "ab.docx", "9/KH-UBND", None, "UBND tỉnh A", "Kế hoạch", "province")
+    records = parse_document(doc, tmp_path).records
+    assert [r.row for r in records] == ["A.I 1", "B.I 2"]
