@@ -322,8 +322,25 @@ class AgencyDirectory:
         found = self.find_in_text(cleaned)
         if len(found) != 1 or self._pattern is None:
             return None
-        m = self._pattern.match(_key(cleaned))
-        return found[0] if m and found[0] in self._by_key.get(m.group(0), []) else None
+        key = _key(cleaned)
+        m = self._pattern.match(key)
+        if not m or found[0] not in self._by_key.get(m.group(0), []):
+            return None
+        # "Sở X chủ trì về …" names Sở X; "Ngân hàng Nhà nước chi nhánh khu vực" or "UBND thành
+        # phố Đông Hải" name another body whose name merely begins like a known one: a short
+        # rest (one or two words) that is neither an action nor the body's own level is a name.
+        rest = key[m.end() :].strip()
+        words = rest.split()
+        if (
+            rest
+            and rest[0].isalnum()
+            and len(words) <= 2
+            and not self.is_group(found[0])
+            and rest not in _OWN_LEVEL
+            and not any(rest == suf or rest.startswith(suf + " ") for suf in self._suffixes)
+        ):
+            return None
+        return found[0]
 
     def find_in_text(self, text: str | None) -> list[str]:
         """Agencies mentioned in free text (longest alias first, works without diacritics)."""
@@ -448,6 +465,10 @@ class AgencyDirectory:
         if len(self._members) < 4096:
             self._members[printed_name] = members
         return members
+
+
+# "Sở Y tế tỉnh", "Công an thành phố": the level word after a name is the body's own place.
+_OWN_LEVEL = frozenset({"tinh", "tp", "thanh pho", "huyen", "quan", "xa", "phuong", "thi xa"})
 
 
 @lru_cache(maxsize=1)

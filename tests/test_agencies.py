@@ -271,3 +271,32 @@ def test_group_cell_enumerating_departments_names_each_of_them() -> None:
     assert d.agency_matches("Sở Du lịch", cell) == (True, False)
     assert d.group_members("Các Sở, ban, ngành") == []
     assert d.agency_matches("Sở Y tế", "Các Sở, ban, ngành") == (False, False)
+
+
+@pytest.mark.parametrize(
+    ("printed", "canonical"),
+    [
+        ("Sở Thông tin và Truyền thông chủ trì về nội dung", TT),
+        ("Sở Thông tin và Truyền thông (chủ trì)", TT),
+        # another body whose name only begins like a known one keeps its own name
+        ("Ngân hàng Nhà nước chi nhánh khu vực", "Ngân hàng Nhà nước chi nhánh khu vực"),
+    ],
+)
+def test_leading_agency_needs_an_action_or_a_break_after_it(
+    d: AgencyDirectory, printed: str, canonical: str
+) -> None:
+    assert d.canonical(printed) == canonical
+
+
+@pytest.mark.parametrize(
+    ("printed", "canonical"),
+    [
+        ("Sở Y tế tỉnh", "Sở Y tế"),
+        ("Sở Thông tin và Truyền thông đảm bảo hạ tầng cho hệ thống", TT),
+        ("UBND thành phố Đông Hải", "UBND thành phố Đông Hải"),
+    ],
+)
+def test_leading_agency_with_its_own_level_or_a_clause_after_it(
+    d: AgencyDirectory, printed: str, canonical: str
+) -> None:
+    assert d.canonical(printed) == canonical

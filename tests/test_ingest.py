@@ -345,3 +345,114 @@ def test_add_refuses_a_scan_and_an_unknown_format(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["add", str(sheet), "--corpus", str(corpus)])
     assert result.exit_code != 0 and "chưa hỗ trợ" in result.output
     assert not (corpus / "manifest.json").exists()
+
+
+def test_docx_line_breaks_inside_cells_separate_words(tmp_path: Path) -> None:
+    """A soft line break (Shift+Enter, `w:br`) in a header cell or a task cell is a word break."""
+    import docx
+
+    document = docx.Document()
+    header = document.add_table(rows=2, cols=2)  # borderless layout table
+    header.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nTỈNH BẮC NAM"
+    header.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    header.cell(1, 0).text = "Số: 7/KH-UBND"
+    header.cell(1, 1).text = "Bắc Nam, ngày 2 tháng 3 năm 2026"
+    document.add_paragraph("KẾ HOẠCH")
+    document.add_paragraph("Chuyển đổi số năm 2026")
+    table = document.add_table(rows=2, cols=4)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells, ["STT", "Nhiệm vụ", "Chủ trì", "Thời gian"], strict=True
+    ):
+        cell.text = text
+    for cell, text in zip(
+        table.rows[1].cells, ["1", "Số hóa\nhồ sơ", "Sở Y tế", "Quý II/2026"], strict=True
+    ):
+        cell.text = text
+    path = tmp_path / "br.docx"
+    document.save(path)
+    lines = read_source(path, "br.docx").lines
+    meta = read_metadata(lines)
+    assert meta.issuer.split() == ["ỦY", "BAN", "NHÂN", "DÂN", "TỈNH", "BẮC", "NAM"]
+    assert meta.scope == "province"
+    assert any("Số hóa hồ sơ" in line for line in lines)
+
+
+def test_truncated_docx_says_the_file_is_damaged(tmp_path: Path) -> None:
+    """A DOCX cut short (a failed copy or download) is named as damaged, not "not found"."""
+    import docx
+
+    document = docx.Document()
+    for i in range(200):
+        document.add_paragraph(f"Đoạn {i}: nội dung kế hoạch chuyển đổi số")
+    whole = tmp_path / "whole.docx"
+    document.save(whole)
+    cut = tmp_path / "cut.docx"
+    data = whole.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    source = read_source(cut, "cut.docx")
+    message = source.issues[0].message
+    assert "hỏng" in message and "not found" not in message.casefold()
+
+
+def test_two_column_header_line_from_a_pdf_keeps_number_date_and_issuer() -> None:
+    """A PDF header laid out in two columns comes out as one line per row: "Số: 125/KH-UBND
+    Quảng Đông, ngày 15 tháng 3 năm 2026" holds both the number and the date, and the issuer
+    line ends with the national motto's first words."""
+    lines = [
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "TỈNH QUẢNG ĐÔNG Độc lập - Tự do - Hạnh phúc",
+        "Số: 125/KH-UBND Quảng Đông, ngày 15 tháng 3 năm 2026",
+        "KẾ HOẠCH",
+        "Chuyển đổi số tỉnh Quảng Đông năm 2026",
+    ]
+    meta = read_metadata(lines)
+    assert meta.number == "125/KH-UBND"
+    assert meta.date == "2026-03-15"
+    assert meta.issuer == "ỦY BAN NHÂN DÂN TỈNH QUẢNG ĐÔNG" and meta.scope == "province"
+
+
+@pytest.mark.parametrize(
+    ("line", "number"),
+    [
+        ("Số: 03/NQ-CP", "03/NQ-CP"),
+        ("Số:   /KH-UBND", "/KH-UBND"),
+        ("Số: 323 /UBND-VHTT", "323/UBND-VHTT"),
+    ],
+)
+def test_number_line_forms(line: str, number: str) -> None:
+    assert read_metadata([line]).number == number
+
+
+def test_roman_sections_under_letter_sections_stay_apart(tmp_path: Path) -> None:
+    """Rows under "A. / I." and "B. / I." are cited as A.I and B.I, not both as "mục I"."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("PHỤ LỤC")
+    table = document.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells, ["STT", "Nội dung", "Chủ trì", "Thời hạn"], strict=True
+    ):
+        cell.text = text
+    body = [
+        ("A.", "NHIỆM VỤ CHUNG"),
+        ("I.", "Thể chế"),
+        ("1", "Ban hành quy chế", "Sở Tư pháp", "2026"),
+        ("B.", "NHIỆM VỤ NGÀNH"),
+        ("I.", "Y tế"),
+        ("2", "Bệnh án điện tử", "Sở Y tế", "2026"),
+    ]
+    for values in body:
+        cells = table.add_row().cells
+        if len(values) == 2:
+            cells[0].text = values[0]
+            cells[1].merge(cells[3]).text = values[1]
+        else:
+            for cell, text in zip(cells, values, strict=True):
+                cell.text = text
+    document.save(tmp_path / "ab.docx")
+    doc = Document("009", "ab.docx", "9/KH-UBND", None, "UBND tỉnh A", "Kế hoạch", "province")
+    records = parse_document(doc, tmp_path).records
+    assert [r.row for r in records] == ["A.I 1", "B.I 2"]

@@ -87,6 +87,18 @@ def _doc_years(doc: Document) -> set[str]:
     return years
 
 
+def _names_number(folded: str, number: str) -> bool:
+    """The question names the plan's number: bare ("kế hoạch 402") or with its own symbol
+    ("402/KH-UBND"), but not another document's ("402/QĐ-UBND") nor a date ("402/2025")."""
+    head, _, symbol = fold(number).partition("/")
+    head = head.strip()
+    if not head.isdigit():
+        return False
+    symbol = symbol.split("(")[0].strip()
+    tail = rf"(?:/{re.escape(symbol)})?" if symbol else ""
+    return re.search(rf"(?<![\w/]){head}{tail}(?![\w/])", folded) is not None
+
+
 def document_mentions(folded: str, documents: list[Document]) -> list[str]:
     """Plans the question names: by number ("402"), alias, year, place and distinctive title words."""
     if not documents:
@@ -98,8 +110,7 @@ def document_mentions(folded: str, documents: list[Document]) -> list[str]:
     scores: dict[str, float] = {}
     for doc, title in zip(documents, all_titles, strict=True):
         score = 0.0
-        number = doc.number.split("/")[0].strip()
-        if number.isdigit() and re.search(rf"(?<![\w/]){number}(?![\w/])", folded):
+        if _names_number(folded, doc.number):
             score += 3
         for alias in doc.aliases:
             key = fold(alias)

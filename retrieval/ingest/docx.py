@@ -18,13 +18,18 @@ from retrieval.ingest.blocks import Block, SourceDocument, TableRow, fill_merged
 from retrieval.ingest.tables import find_header
 
 
+def _paragraph_lines(p: object) -> list[str]:
+    """Non-empty lines of a `w:p` element: a soft line break (`w:br`, Shift+Enter) starts a new
+    line and a tab is a space, as python-docx renders them."""
+    return [" ".join(line.split()) for line in Paragraph(p, None).text.split("\n") if line.strip()]
+
+
 def _cell_text(tc: object) -> str:
-    """Text of a `w:tc` element: its paragraphs joined by spaces (nested tables included)."""
+    """Text of a `w:tc` element: its paragraphs and lines joined by spaces (nested tables
+    included)."""
     texts = []
     for p in tc.iter(qn("w:p")):  # type: ignore[attr-defined]
-        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
-        if text.strip():
-            texts.append(text.strip())
+        texts.extend(_paragraph_lines(p))
     return " ".join(texts)
 
 
@@ -104,8 +109,7 @@ def _table_block(table: Table, number: int, pages: list[int] | None) -> list[Blo
     for tr in table._tbl.tr_lst:
         for tc in tr.tc_lst:
             for p in tc.iter(qn("w:p")):
-                text = "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
-                if text:
+                for text in _paragraph_lines(p):
                     blocks.append(Block("paragraph", text=text, page=pages[0] if pages else None))
     return blocks
 

@@ -26,6 +26,21 @@ _ISSUER = re.compile(
     r"^(CHÍNH PHỦ|THỦ TƯỚNG CHÍNH PHỦ|BỘ\s+.+|ỦY BAN NHÂN DÂN.+|UỶ BAN NHÂN DÂN.+|UBND.+|"
     r"SỞ\s+.+|VĂN PHÒNG.+|BAN\s+.+|HỘI ĐỒNG NHÂN DÂN.+)$"
 )
+# A council's name printed alone, its place on the next line (a line break in the header cell).
+_BODY_ONLY = re.compile(r"^\s*(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN)\s*$")
+_PLACE = re.compile(r"^\s*(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|ĐẶC KHU)\s+\S")
+# "125/KH-UBND", "/KH-UBND" (number left blank), "323 /UBND-VHTT": the symbol a number line
+# starts with, so that text after it (the right column of a two-column header) is not kept.
+_SYMBOL = re.compile(r"^\d*\s*/\s*[A-ZĐ][A-ZĐ0-9]*(?:\s*[-–]\s*[A-ZĐ0-9]+)*(?![\w/])")
+# Where the right column (national motto) starts when a header row is read as one line.
+_MOTTO = re.compile(r"\s+(?:CỘNG HÒA|CỘNG HOÀ|Cộng hòa|Cộng hoà|ĐỘC LẬP|Độc lập)\b.*$")
+
+
+def _left_column(text: str) -> str:
+    """The issuer's column of a header line that also carries the national motto."""
+    return _MOTTO.sub("", text)
+
+
 LEVELS = ("national", "ministry", "province", "city", "district", "commune")
 
 
@@ -79,16 +94,25 @@ def read_metadata(lines: list[str], head: int = 60) -> PlanMetadata:
         if not meta.number:
             m = _NUMBER.match(text)
             if m:
-                meta.number = m.group(1).split("  ")[0].replace(" ", "")
-                continue
+                symbol = _SYMBOL.match(m.group(1))
+                if symbol is None:
+                    meta.number = m.group(1).split("  ")[0].replace(" ", "")
+                    continue
+                # the rest of the line is the other column ("Quảng Đông, ngày … năm …")
+                meta.number = symbol.group(0).replace(" ", "")
         if not meta.date:
             m = _DATE.search(text)
             if m:
                 d, mo, y = (int(g) for g in m.groups())
                 if 1 <= d <= 31 and 1 <= mo <= 12:
                     meta.date = f"{y:04d}-{mo:02d}-{d:02d}"
-        if not meta.issuer and _ISSUER.match(text.upper()) and text.isupper():
-            meta.issuer = text
+        left = _left_column(text)
+        if not meta.issuer and _BODY_ONLY.match(left) and i + 1 < len(texts):
+            nxt = _left_column(texts[i + 1])
+            if _PLACE.match(nxt) and nxt.isupper():  # "ỦY BAN NHÂN DÂN" / "TỈNH X" on two lines
+                meta.issuer = f"{left.strip()} {nxt.strip()}"
+        if not meta.issuer and _ISSUER.match(left.upper()) and left.isupper():
+            meta.issuer = left
         if not meta.doc_type:
             upper = text.upper()
             found = next((t for t in _TYPES if upper == t or upper.startswith(t + " ")), None)

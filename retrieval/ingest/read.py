@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from retrieval.ingest.blocks import SourceLines, to_lines
@@ -29,4 +30,10 @@ def read_source(path: Path, name: str) -> SourceLines:
     except Exception as exc:  # noqa: BLE001 - a broken file is reported, never raised
         kind = "DOCX" if suffix == ".docx" else "PDF"
         message = f"Không đọc được tệp {kind}: {type(exc).__name__}: {exc}"
+        if suffix == ".docx" and not zipfile.is_zipfile(path):
+            # python-docx says "Package not found" for a file that exists but is not a whole ZIP.
+            message = (
+                "Không đọc được tệp DOCX: tệp bị hỏng hoặc không phải DOCX (không mở được như "
+                "một tệp nén ZIP; có thể tệp bị cắt khi sao chép/tải về)"
+            )
         return SourceLines(issues=[ParseIssue(name, 0, message, "error")])

@@ -293,7 +293,21 @@ def _items(table: _Table, file: str) -> tuple[list[_Item], list[ParseIssue]]:
             )
             continue
         prev.add(line.cells, line.no)
+    _nest_under_letters(items)
     return items, issues
+
+
+def _nest_under_letters(items: list[_Item]) -> None:
+    """Roman sections under a letter section ("A." then "I.", "II.", "B." then "I." again)
+    are numbered within it ("A.I", "B.I"), so that two sections "I" stay apart."""
+    letter: str | None = None
+    for item in items:
+        if item.kind != "section" or not item.sec_num:
+            continue
+        if _LETTER_SECTION.match(f"{item.sec_num} x") and len(item.sec_num) == 1:
+            letter = item.sec_num
+        elif letter and item.sec_num.split(".")[0] in _ROMANS:
+            item.sec_num = f"{letter}.{item.sec_num}"
 
 
 def _dedupe(items: list[_Item], file: str) -> list[ParseIssue]:
@@ -671,8 +685,8 @@ def _section_gaps(sections: dict[str, _Item], appendix: str, file: str) -> list[
     """Report section numbers that skip a value (II.1.2.3 then II.1.2.5)."""
     children: dict[str, list[tuple[int, _Item]]] = {}
     for num, item in sections.items():
-        if "." in num:
-            parent, last = num.rsplit(".", 1)
+        parent, _, last = num.rpartition(".")
+        if parent and last.isdigit():  # "A.I" (roman under a letter) has no numeric gap
             children.setdefault(parent, []).append((int(last), item))
     issues = []
     for parent, kids in children.items():
