@@ -279,3 +279,18 @@ def test_search_text_is_bounded() -> None:
         words = text.split()
         assert all(len(w) <= query_text.MAX_QUERY_WORD for w in words)
         assert len(words) <= 2 * query_text.MAX_QUERY_WORDS  # expansions may add a few words
+
+
+def test_unseen_words_judge_joined_abbreviations_as_the_index_does() -> None:
+    """ "TT&TT" is a known token when the corpus has it: never claimed unknown because "TT"
+    alone is not; a joined word with an unknown part is named whole, as typed."""
+    from collections import Counter
+
+    from bot.answer.grounding import Vocabulary, unseen_words
+
+    vocab = Vocabulary(
+        n_passages=3, token_df=Counter({"so": 3, "tt&tt": 2, "nhiem": 2, "vu": 2, "ngay": 1})
+    )
+    assert unseen_words("Sở TT&TT có nhiệm vụ gì?", vocab) == []
+    assert unseen_words("Sở XY&ZW có nhiệm vụ gì?", vocab) == ["XY&ZW"]
+    assert unseen_words("Ngày 31/12/2025 Sở TT&TT", vocab) == []  # numbers are never named

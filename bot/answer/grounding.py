@@ -27,6 +27,7 @@ STOPWORDS = frozenset(
 )
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[&./-][a-z0-9]+)*")
+_TYPED_TOKEN = re.compile(r"[^\W_]+(?:[&./-][^\W_]+)*")  # _TOKEN's shape on text as typed
 _PLACE_PREFIX = re.compile(
     r"\b(quan|huyen|xa|phuong|tinh|thi xa|thi tran|thanh pho|tp)\s+([a-z]+)\s+([a-z]+)"
 )
@@ -254,15 +255,23 @@ def coverage(
 
 
 def unseen_words(question: str, vocab: Vocabulary) -> list[str]:
-    """Words of the question, as typed, that the corpus never uses (never folded forms)."""
+    """Words of the question, as typed, that the corpus never uses (never folded forms).
+
+    Words joined by & . / - ("TT&TT") are judged as the index tokenises them: known when the
+    joined form is known, else unseen when one of their parts is."""
     out: list[str] = []
-    for word in _WORD.findall(nfc(question)):
-        key = fold(word)
-        if key in STOPWORDS or len(key) < 2 or key.isdigit() or vocab.token_df[key] > 0:
+    for word in _TYPED_TOKEN.findall(nfc(question)):
+        if vocab.token_df[fold(word)] > 0:
             continue
-        if word not in out:
+        parts = [p for p in _WORD.findall(word) if _unseen_part(fold(p), vocab)]
+        if parts and word not in out:
             out.append(word)
     return out
+
+
+def _unseen_part(key: str, vocab: Vocabulary) -> bool:
+    """A plain word worth naming as unknown: not a stopword, number or single letter."""
+    return not (key in STOPWORDS or len(key) < 2 or key.isdigit() or vocab.token_df[key] > 0)
 
 
 _MONEY_QUESTION = re.compile(
