@@ -439,6 +439,8 @@ class KnowledgeBase:
         hits = [r for r in rows if want in _row_keys(r["row"])]
         if not hits:
             hits = [r for r in rows if _row_key(r["row"]).startswith(want + " ")]
+        if not hits:  # the printed number alone ("25"): unique when the plan numbers rows globally
+            hits = [r for r in rows if _row_key(_split_row(r["row"])[1]) == want]
         return [self._view(row_to_record(r), docs, False) for r in hits]
 
     def get(self, ref: str) -> RecordView | Clause | None:

@@ -268,3 +268,11 @@ def test_string_dates_from_http_never_raise(kb: KnowledgeBase) -> None:
     assert ids(kb.records(RecordFilter(before="Q2/2025"))) == by_iso
     assert kb.records(RecordFilter(before="hôm nào đó")) == []
     assert kb.records(RecordFilter(kind="không có")) == []
+
+
+def test_a_printed_number_alone_names_its_rows(kb: KnowledgeBase) -> None:
+    """ "000 1" (the number as printed, without its section) lists every row so numbered, so a
+    plan that numbers rows globally ("125/KH-UBND 25") finds its one row."""
+    rows = {v.record.row for v in kb.candidates("000 1") if hasattr(v, "record")}
+    assert {"A 1", "B 1"} <= rows
+    assert kb.get("000 1") is None  # ambiguous: the caller shows the choices
