@@ -8,6 +8,7 @@ import io
 import re
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -81,6 +82,13 @@ def fresh_chat() -> int:
 fresh_chat.counter = 0  # type: ignore[attr-defined]
 
 
+def send_digest(index_dir: Path) -> None:
+    """`planbot digest --send` for every subscribed chat, 30 days from TODAY; must succeed."""
+    args = ["digest", "--send", "--today", TODAY, "--days", "30", "--index-dir", str(index_dir)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+
+
 def test_telegram_group_subscribes_and_receives_paged_digest(
     telegram: TgHarness, fake_tg: FakeTelegram, provider: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -97,20 +105,7 @@ def test_telegram_group_subscribes_and_receives_paged_digest(
     monkeypatch.setenv("PLANBOT_TELEGRAM_TOKEN", TOKEN)
     monkeypatch.setenv("PLANBOT_TELEGRAM_API_URL", fake_tg.url)  # type: ignore[attr-defined]
     before = len(fake_tg.recorder.calls("sendMessage"))
-    result = CliRunner().invoke(
-        main,
-        [
-            "digest",
-            "--send",
-            "--today",
-            TODAY,
-            "--days",
-            "30",
-            "--index-dir",
-            str(provider.index_dir),
-        ],
-    )
-    assert result.exit_code == 0, result.output
+    send_digest(provider.index_dir)
     sent = [
         c
         for c in fake_tg.recorder.calls("sendMessage")[before:]
@@ -261,20 +256,7 @@ def test_zalo_oa_user_subscribes_and_gets_digest_with_tiep(
         }.items():
             monkeypatch.setenv(name, value)
         before = len(fake.sent())
-        result = CliRunner().invoke(
-            main,
-            [
-                "digest",
-                "--send",
-                "--today",
-                TODAY,
-                "--days",
-                "30",
-                "--index-dir",
-                str(provider.index_dir),
-            ],
-        )
-        assert result.exit_code == 0, result.output
+        send_digest(provider.index_dir)
         mine = [
             c for c in fake.sent()[before:] if c.params["recipient"]["user_id"] == "oa-digest-user"
         ]
