@@ -161,14 +161,13 @@ class Bm25sIndex:
         tokens = [t for t in query_tokens(query, self.analyzer) if t in self._df]
         if not tokens or not self._ids or k <= 0 or self._retriever is None:
             return []
-        docs, scores = self._retriever.retrieve(
-            [tokens], k=min(k, len(self._ids)), show_progress=False, n_threads=1
-        )
-        return [
-            (self._ids[int(d)], float(s))
-            for d, s in zip(np.asarray(docs)[0], np.asarray(scores)[0], strict=True)
-            if s > 0
-        ]
+        # get_scores, not retrieve(): retrieve() starts a thread pool on every call, a tenth of
+        # a busy server's CPU (benchmarks/load_http.py under py-spy)
+        scores = np.asarray(self._retriever.get_scores(tokens))
+        top = min(k, len(self._ids))
+        best = np.argpartition(-scores, top - 1)[:top] if top < len(scores) else np.arange(top)
+        best = best[np.lexsort((best, -scores[best]))]  # score descending, then index order
+        return [(self._ids[int(d)], float(scores[d])) for d in best if scores[d] > 0]
 
 
 def make_lexical_index(backend: str = DEFAULT_BACKEND, **kwargs: object) -> LexicalIndex:
