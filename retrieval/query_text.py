@@ -184,6 +184,12 @@ def _pyvi_tokenizer():  # pragma: no cover - import shim
     return ViTokenizer
 
 
+def preload() -> None:
+    """Load pyvi now (≈ 1 s of imports and models), not during the first unaccented question."""
+    restore_accents("khoi dong")
+    segment("khởi động")
+
+
 def bounded_words(text: str) -> tuple[list[str], list[bool]]:
     """The words of `text` and, for each, whether restoration may touch it (short enough and
     among the first MAX_RESTORE_WORDS): the bound on per-question work."""

@@ -135,3 +135,10 @@ def test_encoder_reads_abbreviations_spelt_out_once() -> None:
 def test_segment_joins_compounds() -> None:
     assert "Chuyển_đổi" in segment("Chuyển đổi số cộng đồng")
     assert segment("   ") == ""
+
+
+def test_preload_loads_pyvi_before_any_question() -> None:
+    from retrieval.query_text import _pyvi_tokenizer, _pyvi_utils, preload
+
+    preload()
+    assert _pyvi_utils.cache_info().currsize == 1 and _pyvi_tokenizer.cache_info().currsize == 1
