@@ -361,6 +361,56 @@ class AgencyDirectory:
                     found.append(canon)
         return found
 
+    def heading_bodies(self, heading: str | None) -> list[str]:
+        """Bodies a heading lists as its subject ("3. Sở Tài chính, Sở Nội vụ", "2. Các Sở: Y tế,
+        Du lịch"): each listed part must start with a known body, so a topic heading that merely
+        mentions one ("Phối hợp với Sở X …") names none."""
+        if not heading or self._pattern is None:
+            return []
+        text = re.sub(r"^\s*(?:[0-9IVXLivxl]+[.)]?)+\s*", "", heading)
+        found: list[str] = []
+        for part in split_agencies(text):
+            members = self.group_members(part)
+            starts = self._pattern.match(_key(part))
+            if not members and not starts:
+                continue
+            named = members or self.find_in_text(part)
+            found += [n for n in named if n not in found]
+        return found
+
+    def assigned_in(self, text: str | None) -> list[str]:
+        """Bodies a sentence gives work to: "Giao Sở X, Sở Y chủ trì …", "Đề nghị Sở X …", or
+        a sentence that starts with a body followed by an assignment verb ("Sở X chủ trì …")."""
+        if not text or self._pattern is None:
+            return []
+        found: list[str] = []
+        for sentence in re.split(r"[.;:\n]\s+|^- ", text):
+            key = _key(sentence)
+            starts = [m.end() for m in _ASSIGN_BEFORE.finditer(key)]
+            for start in [0, *starts]:
+                names, end = self._bodies_at(key, start)
+                if names and (start or _ASSIGN_VERB.match(key, end)):
+                    found += [n for n in names if n not in found]
+        return found
+
+    def _bodies_at(self, key: str, pos: int) -> tuple[list[str], int]:
+        """The run of bodies named from `pos` ("so a so b va so c") and where it ends."""
+        assert self._pattern is not None
+        names: list[str] = []
+        while True:
+            while pos < len(key) and key[pos] == " ":
+                pos += 1
+            m = self._pattern.match(key, pos)
+            if not m:
+                if names and key.startswith("va ", pos):
+                    nxt = self._pattern.match(key, pos + 3)
+                    if nxt:
+                        m = nxt
+                if not m:
+                    return names, pos
+            names += [c for c in self._by_key.get(m.group(0), []) if c not in names]
+            pos = m.end()
+
     def match(self, query: str | None) -> list[str]:
         """User input (any spelling/abbreviation) → canonical names it denotes."""
         if not query or not clean_name(query):
@@ -467,6 +517,13 @@ class AgencyDirectory:
         return members
 
 
+# Words (folded) that hand work to the bodies named right after them, and verbs of an assignment
+# right after a body that starts a sentence.
+_ASSIGN_BEFORE = re.compile(r"\b(?:giao(?: cho)?|de nghi|yeu cau|phan cong|trach nhiem cua)\s+")
+_ASSIGN_VERB = re.compile(
+    r"\s*(?:chu tri|la (?:co quan )?dau moi|chiu trach nhiem|co trach nhiem|tham muu|huong dan"
+    r"|to chuc|trien khai|bo tri|thuc hien|xay dung|theo doi|phoi hop)\b"
+)
 # "Sở Y tế tỉnh", "Công an thành phố": the level word after a name is the body's own place.
 _OWN_LEVEL = frozenset({"tinh", "tp", "thanh pho", "huyen", "quan", "xa", "phuong", "thi xa"})
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.answer import compose
 from bot.answer.answerers.agency_status import agency_status
-from bot.answer.answerers.duties import asks_duties, duties
+from bot.answer.answerers.duties import asks_duties, duties, lead_rows_instead
 from bot.answer.answerers.follow_up import follow_up, is_follow_up
 from bot.answer.answerers.guidance import guidance
 from bot.answer.answerers.lists import list_rows
@@ -141,7 +141,7 @@ class Assistant:
         if status is not None:
             return status
         if asks_duties(frame):
-            found = duties(ctx, frame)
+            found = duties(ctx, frame) or lead_rows_instead(ctx, frame)
             if found is not None:
                 return found
         if frame.wants_list and not frame.agencies:

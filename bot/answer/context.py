@@ -104,7 +104,10 @@ class AnswerContext:
         text = frame.text if text is None else text
         if not frame.documents:
             return text
-        naming = " | ".join(" ".join(tokens(self.doc_context.get(d, ""))) for d in frame.documents)
+        naming = " | ".join(
+            " ".join(fold(w) for w in _WORD.findall(self.doc_context.get(d, "")))
+            for d in frame.documents
+        )  # split as the question is split below ("7/KH-UBND" → 7 kh ubnd)
         naming = f" {naming} "
         words = _WORD.findall(text)
         keys = [fold(w) for w in words]

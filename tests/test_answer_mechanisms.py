@@ -1,0 +1,103 @@
+"""Answering mechanisms checked on generated plans (tests/plangen.py), not on the bundled corpus:
+duties of a body named among several, follow-ups that keep the plan, body indicators."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import plangen
+import pytest
+
+from bot.answer.assistant import Assistant
+from retrieval.build import build_index
+from retrieval.textnorm import fold
+
+SEEDS = (31, 32)
+
+
+@dataclass
+class GeneratedKB:
+    """Two generated provincial plans with bodies, built lexical-only, and their truth."""
+
+    assistant: Assistant
+    plans: list[plangen.PlanSpec]
+    bodies: list[plangen.BodySpec]
+    index_dir: Path
+
+
+def _manifest_entry(doc_id: str, file: str, spec: plangen.PlanSpec) -> dict[str, object]:
+    d, m, y = spec.date
+    return {
+        "id": doc_id,
+        "file": file,
+        "number": spec.number,
+        "issuer": spec.issuer.title(),
+        "title": f"{spec.title} (bản {doc_id})",
+        "scope": "province",
+        "date": f"{y}-{m:02d}-{d:02d}",
+        "short_name": f"Kế hoạch {spec.number}",
+    }
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> GeneratedKB:
+    root = tmp_path_factory.mktemp("generated-answers")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    plans, bodies, entries = [], [], []
+    for i, seed in enumerate(SEEDS):
+        spec = plangen.make_plan(seed=seed, rows=24, national=False)
+        body = plangen.organisation_body(seed)
+        file = f"90{i}_plan.txt"
+        plangen.write_text(spec, plangen.LAYOUTS["reordered"], corpus / file, body=body.lines)
+        plans.append(spec)
+        bodies.append(body)
+        entries.append(_manifest_entry(f"90{i}", file, spec))
+    (corpus / "manifest.json").write_text(json.dumps({"documents": entries}), encoding="utf-8")
+    report = build_index(corpus, root / "idx")
+    assert report.ok, [i.message for i in report.errors]
+    return GeneratedKB(Assistant.from_index(root / "idx"), plans, bodies, root / "idx")
+
+
+def _quoted(answer_text: str, sentence: str) -> bool:
+    return fold(sentence.rstrip(".")) in fold(answer_text)
+
+
+# -- 1. duties of a body named among several, or given work by a sentence ------------------------
+
+
+@pytest.mark.parametrize("form", ["{a} làm gì?", "{a} được giao việc gì?", "Nhiệm vụ của {a}?"])
+def test_duties_found_under_a_heading_that_names_several_bodies(
+    generated: GeneratedKB, form: str
+) -> None:
+    body = generated.bodies[0]
+    plan = generated.plans[0]
+    for agency, sentences in body.duties.items():
+        question = form.format(a=agency) + f" (Kế hoạch {plan.number})"
+        ans = generated.assistant.ask(question)
+        assert ans.intent == "guidance", (question, ans.answer)
+        assert all(_quoted(ans.answer, s) for s in sentences), (question, ans.answer)
+        assert all(c.document.startswith("900") for c in ans.citations)
+
+
+def test_duties_fall_back_to_the_rows_the_body_leads(generated: GeneratedKB) -> None:
+    plan, body = generated.plans[0], generated.bodies[0]
+    leads = {r.values["lead"] for r in plan.rows} - set(body.duties)
+    agency = sorted(a for a in leads if a.startswith(("Sở", "Công an", "Văn phòng")))[0]
+    ans = generated.assistant.ask(f"{agency} làm gì trong Kế hoạch {plan.number}?")
+    assert ans.intent == "list", ans.answer
+    expected = {r.number for r in plan.rows if r.values["lead"] == agency}
+    assert {str(f["row"]).split()[-1] for f in ans.facts} == expected
+    assert "không có mục riêng" in ans.answer  # says honestly that no clause names its duties
+
+
+def test_duties_with_a_topic_are_not_turned_into_a_list(generated: GeneratedKB) -> None:
+    """'X có trách nhiệm gì trong việc Y' is about one task: never the list of X's rows."""
+    plan, body = generated.plans[0], generated.bodies[0]
+    row = next(r for r in plan.rows if r.values["lead"] not in body.duties)
+    agency = row.values["lead"]
+    topic = row.values["task"].split(" (mã")[0]
+    ans = generated.assistant.ask(f"{agency} có trách nhiệm gì trong việc {topic}?")
+    assert ans.intent != "list", ans.answer
