@@ -101,3 +101,51 @@ def test_duties_with_a_topic_are_not_turned_into_a_list(generated: GeneratedKB) 
     topic = row.values["task"].split(" (mã")[0]
     ans = generated.assistant.ask(f"{agency} có trách nhiệm gì trong việc {topic}?")
     assert ans.intent != "list", ans.answer
+
+
+# -- 2. a topic follow-up keeps the plan of the previous answer ----------------------------------
+
+
+def _topics(plan: plangen.PlanSpec) -> dict[str, set[str]]:
+    """Object phrase → verbs it is printed with, over a plan's rows."""
+    out: dict[str, set[str]] = {}
+    for row in plan.rows:
+        for obj in plangen.OBJECTS:
+            if obj in row.values["task"]:
+                out.setdefault(obj, set()).add(row.values["task"].split(f" {obj}")[0])
+    return out
+
+
+def test_topic_follow_up_keeps_the_plan_of_the_last_answer(generated: GeneratedKB) -> None:
+    first, second = generated.plans
+    mine, theirs = _topics(first), _topics(second)
+    shared = sorted(o for o in mine if o in theirs)
+    assert shared, "the seeds must give the two plans a common topic"
+    opener = generated.assistant.ask(
+        f"Ai chủ trì {first.rows[0].values['task']} trong Kế hoạch {first.number}?",
+        session="s-keep",
+    )
+    assert opener.facts and opener.facts[0]["id"].startswith("900:"), opener.answer
+    for obj in shared[:3]:
+        verb = sorted(mine[obj])[0]
+        ans = generated.assistant.ask(f"Còn {verb.lower()} {obj} thì sao?", session="s-keep")
+        assert ans.intent == "owner_deadline", ans.answer
+        assert ans.facts[0]["id"].startswith("900:"), (obj, ans.answer)
+        assert obj in ans.facts[0]["content"]
+        assert f"Kế hoạch {first.number}" in ans.answer.splitlines()[0]  # says which plan
+
+
+def test_topic_follow_up_outside_the_plan_searches_every_plan(generated: GeneratedKB) -> None:
+    first, second = generated.plans
+    mine, theirs = _topics(first), _topics(second)
+    only = sorted(o for o in theirs if o not in mine)
+    assert only, "the seeds must give the second plan a topic of its own"
+    opener = generated.assistant.ask(
+        f"Ai chủ trì {first.rows[0].values['task']} trong Kế hoạch {first.number}?",
+        session="s-leave",
+    )
+    assert opener.facts and opener.facts[0]["id"].startswith("900:"), opener.answer
+    obj = only[0]
+    verb = sorted(theirs[obj])[0]
+    ans = generated.assistant.ask(f"Còn {verb.lower()} {obj} thì sao?", session="s-leave")
+    assert ans.facts and ans.facts[0]["id"].startswith("901:"), ans.answer

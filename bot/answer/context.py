@@ -75,6 +75,7 @@ class AnswerContext:
             for i, v in self.views.items()
             if v.record.kind == "indicator"
         }
+        self._doc_words: dict[str, set[str]] = {}  # filled by plans_hold
         self.ids_by_doc: dict[str, set[str]] = {}
         for p in passages:
             self.ids_by_doc.setdefault(p.document, set()).add(p.id)
@@ -89,6 +90,18 @@ class AnswerContext:
         for doc_id in scope:
             allowed |= self.ids_by_doc.get(doc_id, set())
         return allowed
+
+    def plans_hold(self, words: list[str], plans: list[str]) -> bool:
+        """Whether every word the corpus uses is used somewhere in these plans (a topic such plans
+        never mention is not theirs, whatever a partial match scores)."""
+        used = set()
+        for doc in plans:
+            if doc not in self._doc_words:
+                self._doc_words[doc] = {
+                    t for i in self.ids_by_doc.get(doc, ()) for t in self.passage_tokens.get(i, [])
+                }
+            used |= self._doc_words[doc]
+        return all(w in used for w in words if self.vocab.token_df[w])
 
     def involves(self, item_id: str, agencies: list[str]) -> bool:
         """Whether a record's lead or coordinating cells name one of the agencies."""

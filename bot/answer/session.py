@@ -36,6 +36,17 @@ class Turn:
                 out.append(doc)
         return out
 
+    @property
+    def plans(self) -> list[str]:
+        """Plans the answer was about: its rows' and its quoted clauses' document ids."""
+        out: list[str] = []
+        ids = [*self.record_ids, *(c.record_id or c.clause_id or "" for c in self.answer.citations)]
+        for item in ids:
+            doc = item.split(":", 1)[0] if ":" in item else ""
+            if doc and doc not in out:
+                out.append(doc)
+        return out
+
 
 class SessionStore:
     """Thread-safe LRU of sessions with a time-to-live; ids are opaque strings from channels."""
