@@ -149,3 +149,16 @@ def test_topic_follow_up_outside_the_plan_searches_every_plan(generated: Generat
     verb = sorted(theirs[obj])[0]
     ans = generated.assistant.ask(f"Còn {verb.lower()} {obj} thì sao?", session="s-leave")
     assert ans.facts and ans.facts[0]["id"].startswith("901:"), ans.answer
+
+
+# -- 3. indicators printed as body bullets -------------------------------------------------------
+
+
+def test_body_indicator_answers_with_its_target_and_line(generated: GeneratedKB) -> None:
+    plan, body = generated.plans[0], generated.bodies[0]
+    for text, target in body.indicators:
+        name = text.split(" đạt")[0]
+        ans = generated.assistant.ask(f"Chỉ tiêu {name} trong Kế hoạch {plan.number} là bao nhiêu?")
+        assert ans.intent == "indicator", ans.answer
+        assert ans.facts[0]["target"] == target
+        assert "dòng" in ans.citations[0].location
