@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answer.vocabulary import plain_question
 from retrieval.query_text import (
     AccentRestorer,
     abbreviations,
@@ -44,6 +45,17 @@ def test_words_that_are_not_abbreviations_stay() -> None:
     assert expand_abbreviations(text) == text
     assert expand_abbreviations("DVCTT", keep=lambda key: key != "dvctt") == "DVCTT"
     assert all(k == k.lower() for k in abbreviations())
+
+
+def test_one_expander_for_search_and_answers() -> None:
+    """Search and answering expand alike: joined abbreviations typed with any separators, "AI"
+    (artificial intelligence) but never "ai" (who)."""
+    for typed in ("Sở LĐ-TB&XH", "Sở LĐTB&XH", "Sở LĐTBXH"):
+        assert "Thương binh và Xã hội" in expand_abbreviations(typed), typed
+        assert "Thương binh và Xã hội" in plain_question(typed).plain, typed
+    assert "trí tuệ nhân tạo" in expand_abbreviations("ứng dụng AI trong y tế")
+    assert expand_abbreviations("ai chủ trì") == "ai chủ trì"
+    assert expand_abbreviations("KH-UBND") == "KH (kế hoạch)-UBND (ủy ban nhân dân)"
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from datetime import date
 from bot.answer.grounding import Vocabulary, build_vocabulary, content_tokens, tokens
 from bot.answer.intent import QuestionFrame
 from bot.answer.policy import POLICY, Policy
-from bot.answer.vocabulary import expand_passage
 from bot.schemas import Citation
+from retrieval.abbreviations import expand_abbreviations as expand_passage
 from retrieval.kb import RecordView
 from retrieval.models import Clause, Document
 from retrieval.passages import Passage
