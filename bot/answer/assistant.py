@@ -143,13 +143,13 @@ class Assistant:
         asks_nothing = not content_tokens(text) and not frame.period and not frame.agencies
         if asks_nothing or set(tokens(text)) <= _SMALL_TALK:
             return Answer(question=text, intent="not_found", answer=HELP_TEXT)
+        status = agency_status(ctx, frame)  # about the agency, whatever place it serves
+        if status is not None:
+            return status
         places = unknown_places(plain, ctx.vocab)
         if places:
             reason = f"Các kế hoạch hiện có không nhắc đến {', '.join(places)}."
             return not_found(ctx, frame, reason)
-        status = agency_status(ctx, frame)
-        if status is not None:
-            return status
         if asks_duties(frame):
             found = duties(ctx, frame) or lead_rows_instead(ctx, frame)
             if found is not None:
