@@ -15,6 +15,15 @@ from retrieval.build import build_index
 from retrieval.textnorm import fold
 
 SEEDS = (31, 32)
+# The second plan gives duties to departments under their names before the 2025 mergers.
+OLD_NAMES = [
+    "Sở Thông tin và Truyền thông",
+    "Sở Kế hoạch và Đầu tư",
+    "Sở Lao động, Thương binh và Xã hội",
+    "Sở Giao thông vận tải",
+    "Sở Tài nguyên và Môi trường",
+    "Sở Nông nghiệp và Phát triển nông thôn",
+]
 
 
 @dataclass
@@ -49,7 +58,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> GeneratedKB:
     plans, bodies, entries = [], [], []
     for i, seed in enumerate(SEEDS):
         spec = plangen.make_plan(seed=seed, rows=24, national=False)
-        body = plangen.organisation_body(seed)
+        body = plangen.organisation_body(seed, OLD_NAMES if i else None)
         file = f"90{i}_plan.txt"
         plangen.write_text(spec, plangen.LAYOUTS["reordered"], corpus / file, body=body.lines)
         plans.append(spec)
@@ -80,6 +89,18 @@ def test_duties_found_under_a_heading_that_names_several_bodies(
         assert ans.intent == "guidance", (question, ans.answer)
         assert all(_quoted(ans.answer, s) for s in sentences), (question, ans.answer)
         assert all(c.document.startswith("900") for c in ans.citations)
+
+
+def test_duties_given_under_an_old_name_answer_for_its_successor(generated: GeneratedKB) -> None:
+    plan, body = generated.plans[1], generated.bodies[1]
+    directory = generated.assistant.ctx.directory
+    for old, sentences in body.duties.items():
+        new = directory.current(old)
+        assert new and new != old
+        ans = generated.assistant.ask(f"{new} làm gì trong Kế hoạch {plan.number}?")
+        assert ans.intent == "guidance", (new, ans.answer)
+        assert all(_quoted(ans.answer, s) for s in sentences), (old, ans.answer)
+        assert "tên cũ" in ans.answer.splitlines()[0] and old in ans.answer.splitlines()[0]
 
 
 def test_duties_fall_back_to_the_rows_the_body_leads(generated: GeneratedKB) -> None:

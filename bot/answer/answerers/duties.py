@@ -43,31 +43,43 @@ def _names_heading(heading: str, asked: set[str]) -> bool:
     return len(words) >= 3 and all(w in asked for w in words)
 
 
-def _gives_work(ctx: AnswerContext, bodies: list[str], wanted: list[str]) -> bool:
-    """Whether one of `bodies` (as a heading or sentence names them) is an asked agency, or a
-    predecessor of one (renamed bodies)."""
+def _gives_work(ctx: AnswerContext, bodies: list[str], wanted: list[str]) -> str | None:
+    """Whether one of `bodies` (as a heading or sentence names them) is an asked agency: "" when
+    named directly, the old name when through a predecessor (renamed bodies), else None."""
     matches = ctx.directory.agency_matches
-    return any(matches(w, b)[0] for w in wanted for b in bodies)
+    old: str | None = None
+    for body in bodies:
+        for w in wanted:
+            hit, via_predecessor = matches(w, body)
+            if hit and not via_predecessor:
+                return ""
+            if hit and old is None:
+                old = body
+    return old
 
 
-def _duty_clauses(ctx: AnswerContext, frame: QuestionFrame) -> list[tuple[Clause, bool]]:
-    """(clause, under a heading naming the body) for every clause in scope giving it work."""
+def _duty_clauses(ctx: AnswerContext, frame: QuestionFrame) -> list[tuple[Clause, bool, str]]:
+    """(clause, under a heading naming the body, old name it is given under or "") for every
+    clause in scope giving the body work."""
     allowed = ctx.allowed(frame)
     directory = ctx.directory
     wanted = list(frame.agencies)
     asked = set(tokens(plain_question(frame.text).plain))
-    chosen: list[tuple[Clause, bool]] = []
+    chosen: list[tuple[Clause, bool, str]] = []
     for clause in ctx.clauses.values():
         if allowed is not None and clause.id not in allowed:
             continue
         heading = clause.heading_path[-1] if clause.heading_path else ""
         if wanted:
-            if heading and _gives_work(ctx, directory.heading_bodies(heading), wanted):
-                chosen.append((clause, True))
-            elif _gives_work(ctx, directory.assigned_in(clause.text), wanted):
-                chosen.append((clause, False))
+            old = _gives_work(ctx, directory.heading_bodies(heading), wanted) if heading else None
+            if old is not None:
+                chosen.append((clause, True, old))
+                continue
+            old = _gives_work(ctx, directory.assigned_in(clause.text), wanted)
+            if old is not None:
+                chosen.append((clause, False, old))
         elif heading and _names_heading(heading, asked):
-            chosen.append((clause, True))
+            chosen.append((clause, True, ""))
     return chosen
 
 
@@ -84,19 +96,21 @@ def duties(ctx: AnswerContext, frame: QuestionFrame) -> Answer | None:
     if not chosen:
         return None
     # The plan whose headings name the body first, then the newest plan in scope.
+    headed = {c.document for c, by_heading, _ in chosen if by_heading}
     chosen.sort(
-        key=lambda cb: (
-            not any(b for c, b in chosen if c.document == cb[0].document),
-            -(ctx.doc_year(cb[0].document)),
-            cb[0].document,
-            not cb[1],
-            cb[0].line_start,
+        key=lambda item: (
+            item[0].document not in headed,
+            -(ctx.doc_year(item[0].document)),
+            item[0].document,
+            not item[1],
+            item[0].line_start,
         )
     )
     doc = chosen[0][0].document
-    others = sorted({c.document for c, _ in chosen if c.document != doc})
-    picked = [c for c, _ in chosen if c.document == doc]
-    by_heading = {c.id for c, b in chosen if b}
+    others = sorted({c.document for c, _, _ in chosen if c.document != doc})
+    picked = [c for c, _, _ in chosen if c.document == doc]
+    by_heading = {c.id for c, b, _ in chosen if b}
+    old_names = {c.id: old for c, _, old in chosen if old}
     topic = duty_topic(ctx, frame)
     if content_tokens(topic):
         order = {c.id: i for i, c in enumerate(picked)}
@@ -111,6 +125,9 @@ def duties(ctx: AnswerContext, frame: QuestionFrame) -> Answer | None:
             who += f" (mục «{compose.shorten(heading, 160)}»)"
     else:
         who = heading
+    olds = sorted({old_names[c.id] for c in picked if c.id in old_names})
+    if olds:
+        who += f" (kế hoạch ghi tên cũ: {'; '.join(olds)})"
     text = f"Trách nhiệm của {who} theo {citations[0].title}:\n"
     text += "\n".join(f"• {compose.shorten(c.quote, 500)}" for c in citations)
     if others:
