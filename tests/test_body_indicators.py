@@ -72,3 +72,22 @@ def test_target_of_a_sentence() -> None:
     assert target_of("Phấn đấu số nền tảng dùng chung đạt 12 nền tảng;") == "12 nền tảng"
     assert target_of("Tiếp tục hoàn thiện thể chế về chuyển đổi số.") is None
     assert target_of("Triển khai Nghị định 45/2020/NĐ-CP về thủ tục hành chính.") is None
+
+
+def test_docx_list_bullets_under_an_indicator_heading(tmp_path: Path) -> None:
+    """Word list paragraphs print no '-' of their own: they are read as the heading's items."""
+    import docx
+
+    body = plangen.organisation_body(45)
+    document = docx.Document()
+    for line in body.lines:
+        if line.startswith("- "):
+            document.add_paragraph(line[2:], style="List Bullet")
+        else:
+            document.add_paragraph(line)
+    path = tmp_path / "950_plan.docx"
+    document.save(str(path))
+    parsed = parse_document(_doc(path), tmp_path)
+    found = [r for r in parsed.records if r.kind == "indicator"]
+    assert [r.target for r in found] == [t for _, t in body.indicators]
+    assert all(r.source for r in found)
