@@ -27,7 +27,7 @@ from bot.answer.grounding import (
 from bot.answer.intent import QuestionFrame, place_documents, read_question
 from bot.answer.policy import POLICY, Policy
 from bot.answer.ranking import Candidate, rank
-from bot.answer.session import SessionStore, Turn
+from bot.answer.session import SessionStore, Turn, answer_plans
 from bot.answer.vocabulary import plain_question
 from bot.schemas import Answer
 from retrieval.deadlines import today as default_today
@@ -216,9 +216,7 @@ class Assistant:
         asked.documents = []
         broad = self._route(asked, plain)
         plans = ", ".join(ctx.plan_name(d) for d in turn.plans)
-        elsewhere = broad.intent != "not_found" and not set(Turn("", broad).plans) <= set(
-            turn.plans
-        )
+        elsewhere = broad.intent != "not_found" and not set(answer_plans(broad)) <= set(turn.plans)
         margin = self.policy.follow_up_plan_margin
         if (
             scoped is not None
