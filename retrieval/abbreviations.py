@@ -60,12 +60,22 @@ def _pieces(match: re.Match[str]) -> list[tuple[int, int]]:
     return spans
 
 
+def _in_symbol(text: str, match: re.Match[str]) -> bool:
+    """A word inside a document symbol ("402/KH-UBND", "06-NQ/TU"): its letters name the issuer
+    and the kind of paper, not the things the abbreviations stand for."""
+    before = text[match.start() - 1] if match.start() else ""
+    after = text[match.end()] if match.end() < len(text) else ""
+    return before == "/" or after == "/"
+
+
 def expand_abbreviations(text: str, keep: Callable[[str], bool] | None = None) -> str:
     """Add the full form after each known abbreviation: 'DVCTT' → 'DVCTT (dịch vụ công trực
     tuyến)'. `keep(folded key)` may veto one (e.g. when the index already has the term)."""
     out: list[str] = []
     last = 0
     for match in WORD.finditer(text):
+        if _in_symbol(text, match):
+            continue
         for start, end in _pieces(match):
             word = text[start:end]
             full = full_form(word)

@@ -56,6 +56,9 @@ def test_one_expander_for_search_and_answers() -> None:
     assert "trí tuệ nhân tạo" in expand_abbreviations("ứng dụng AI trong y tế")
     assert expand_abbreviations("ai chủ trì") == "ai chủ trì"
     assert expand_abbreviations("KH-UBND") == "KH (kế hoạch)-UBND (ủy ban nhân dân)"
+    # letters of a document symbol name its issuer and kind, not what they abbreviate
+    for symbol in ("Kế hoạch 402/KH-UBND", "Quyết định 176/QĐ-UBND", "Nghị quyết 06-NQ/TU"):
+        assert expand_abbreviations(symbol) == symbol
 
 
 @pytest.mark.parametrize(
