@@ -10,7 +10,7 @@ from bot.answer.grounding import Vocabulary, build_vocabulary, content_tokens, t
 from bot.answer.intent import QuestionFrame
 from bot.answer.policy import POLICY, Policy
 from bot.schemas import Citation
-from retrieval.abbreviations import expand_abbreviations as expand_passage
+from retrieval.abbreviations import expand_abbreviations
 from retrieval.kb import RecordView
 from retrieval.models import Clause, Document
 from retrieval.passages import Passage
@@ -42,7 +42,7 @@ class AnswerContext:
         self.policy = policy
         self.today = today
         self.passages = {p.id: p for p in passages}
-        self.vocab: Vocabulary = build_vocabulary(expand_passage(p.text) for p in passages)
+        self.vocab: Vocabulary = build_vocabulary(expand_abbreviations(p.text) for p in passages)
         self.documents: list[Document] = service.documents()
         self.docs_by_id = {d.id: d for d in self.documents}
         self.views: dict[str, RecordView] = {v.record.id: v for v in service.records()}
@@ -58,19 +58,19 @@ class AnswerContext:
             d.id: f"{d.title} {d.short_name} {d.issuer} {d.number} {' '.join(d.aliases)}"
             for d in self.documents
         }
-        self.passage_tokens = {p.id: tokens(expand_passage(p.text)) for p in passages}
+        self.passage_tokens = {p.id: tokens(expand_abbreviations(p.text)) for p in passages}
         for item_id, view in self.views.items():  # a row's agencies are evidence too
             r = view.record
             names = [r.coordinating_raw, r.leader or "", *view.lead_current]
             names += view.coordinating_current
             if item_id in self.passage_tokens:
                 self.passage_tokens[item_id] = self.passage_tokens[item_id] + tokens(
-                    expand_passage(" ".join(names))
+                    expand_abbreviations(" ".join(names))
                 )
         self.doc_tokens = {d: tokens(text) for d, text in self.doc_context.items()}
         # An indicator's name, its target and the words any question about a target uses.
         self.indicator_tokens = {
-            i: tokens(expand_passage(f"{v.record.content} {v.record.target or ''}"))
+            i: tokens(expand_abbreviations(f"{v.record.content} {v.record.target or ''}"))
             + tokens(f"{INDICATOR_WORDS} {self.doc_context.get(v.record.document, '')}")
             for i, v in self.views.items()
             if v.record.kind == "indicator"
