@@ -76,6 +76,7 @@ class AnswerContext:
             if v.record.kind == "indicator"
         }
         self._doc_words: dict[str, set[str]] = {}  # filled by plans_hold
+        self._bodies: dict[str, tuple[list[str], list[str]]] = {}  # filled by clause_bodies
         self.ids_by_doc: dict[str, set[str]] = {}
         for p in passages:
             self.ids_by_doc.setdefault(p.document, set()).add(p.id)
@@ -90,6 +91,18 @@ class AnswerContext:
         for doc_id in scope:
             allowed |= self.ids_by_doc.get(doc_id, set())
         return allowed
+
+    def clause_bodies(self, clause: Clause) -> tuple[list[str], list[str]]:
+        """(bodies its heading lists, bodies its text gives work to), read once per clause."""
+        found = self._bodies.get(clause.id)
+        if found is None:
+            heading = clause.heading_path[-1] if clause.heading_path else ""
+            found = (
+                self.directory.heading_bodies(heading),
+                self.directory.assigned_in(clause.text),
+            )
+            self._bodies[clause.id] = found
+        return found
 
     def plans_hold(self, words: list[str], plans: list[str]) -> bool:
         """Whether every word the corpus uses is used somewhere in these plans (a topic such plans

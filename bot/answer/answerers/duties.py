@@ -62,7 +62,6 @@ def _duty_clauses(ctx: AnswerContext, frame: QuestionFrame) -> list[tuple[Clause
     """(clause, under a heading naming the body, old name it is given under or "") for every
     clause in scope giving the body work."""
     allowed = ctx.allowed(frame)
-    directory = ctx.directory
     wanted = list(frame.agencies)
     asked = set(tokens(plain_question(frame.text).plain))
     chosen: list[tuple[Clause, bool, str]] = []
@@ -71,11 +70,12 @@ def _duty_clauses(ctx: AnswerContext, frame: QuestionFrame) -> list[tuple[Clause
             continue
         heading = clause.heading_path[-1] if clause.heading_path else ""
         if wanted:
-            old = _gives_work(ctx, directory.heading_bodies(heading), wanted) if heading else None
+            in_heading, in_text = ctx.clause_bodies(clause)
+            old = _gives_work(ctx, in_heading, wanted) if in_heading else None
             if old is not None:
                 chosen.append((clause, True, old))
                 continue
-            old = _gives_work(ctx, directory.assigned_in(clause.text), wanted)
+            old = _gives_work(ctx, in_text, wanted) if in_text else None
             if old is not None:
                 chosen.append((clause, False, old))
         elif heading and _names_heading(heading, asked):
