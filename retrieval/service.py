@@ -126,8 +126,8 @@ class KnowledgeService:
     def agency_status(self, name: str) -> AgencyStatus:
         """What became of an agency in the 2025 reorganisation."""
         directory = self.kb.directory
-        canonical = directory.canonical(name)
-        return AgencyStatus(canonical, directory.successor(canonical), directory.current(canonical))
+        own = directory.own_name(name)  # a province's department keeps its province
+        return AgencyStatus(own, directory.successor(own), directory.current(own))
 
     def predecessors(self, name: str) -> list[Succession]:
         """Agencies merged into this one (transitively)."""

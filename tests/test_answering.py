@@ -189,7 +189,7 @@ def test_session_store_forgets_old_and_keeps_last_good_answer() -> None:
     store.remember("a", "q", good)
     store.remember("a", "x", Answer(question="x", intent="not_found", answer="-"))
     turn = store.last("a")
-    assert turn is not None and turn.record_ids == ["003:I.4 2"] and turn.documents == ["003"]
+    assert turn is not None and turn.record_ids == ["003:I.4 2"] and turn.plans == ["003"]
     store.remember("b", "q", good)
     store.remember("c", "q", good)
     assert store.last("a") is None  # evicted (size 2)
