@@ -131,6 +131,9 @@ class Assistant:
         plain = plain_question(text).plain
         frame.places = place_documents(fold(plain), ctx.documents)
         if turn is not None:
+            status = agency_status(ctx, frame)  # a question of its own, even right after a list
+            if status is not None:
+                return status
             again = self._follow_up(frame, plain, turn) or self._same_plan(frame, turn)
             if again is not None:
                 return again

@@ -16,8 +16,8 @@ from dataclasses import dataclass, fields, replace
 # The router tries these steps in order; the first that returns an answer wins.
 DISPATCH_ORDER = (
     "help",  # empty question or small talk → help text
-    "follow_up",  # "còn cơ quan phối hợp thì sao?" → about the session's last row or plan
     "agency_status",  # "Sở TT&TT (tỉnh Bắc Ninh) bây giờ là sở nào?" → the succession table
+    "follow_up",  # "còn cơ quan phối hợp thì sao?" → about the session's last row or plan
     "unknown_place",  # a place the plans never name → honest not-found
     "duties",  # "Sở Tài chính có trách nhiệm gì?" → clauses under the agency's heading
     "list",  # "Sở Nội vụ chủ trì những nhiệm vụ nào?" → structured query, every row
