@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.agencies import AgencyDirectory
-from retrieval.deadlines import DueRange, overlaps, parse_period
+from retrieval.deadlines import DEADLINE_WINDOWS, DueRange, is_ongoing, overlaps, parse_period
 from retrieval.models import Clause, Document, Record
 from retrieval.store import FTS_TABLE, JSON_CLAUSE_FIELDS, JSON_RECORD_FIELDS
 from retrieval.textnorm import contains_phrase, fold
@@ -376,6 +376,8 @@ class KnowledgeBase:
                 )
                 if not overlaps(span, due):
                     continue
+                if due.kind in DEADLINE_WINDOWS and is_ongoing(row["deadline"]):
+                    continue  # continuing work has no due day to be late on
             if before is not None and not (row["due_by"] and row["due_by"] <= before.isoformat()):
                 continue
             inherited = False
