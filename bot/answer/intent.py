@@ -28,6 +28,9 @@ _PERIOD_LIST_RE = re.compile(r"\b(?:viec|cong viec|nhiem vu|mo hinh|chi tieu|nv)
 _OWNER_RE = re.compile(
     r"\b(?:ai|don vi nao|co quan nao|so nao|ben nao|noi nao|dau moi)\b"
     r"|\bchu tri\b|\bphoi hop\b|\bhan\b|\bhan chot\b|\bkhi nao\b|\bbao gio\b"
+    # "trước lúc nào", "tháng nào": a row's deadline is a month, quarter or year; "ngày nào"
+    # asks for a day, which plans print in body clauses ("báo cáo trước ngày 15/12"), not rows
+    r"|\b(?:luc|thoi diem|thang|nam|quy) nao\b"
     r"|\bthoi gian\b|\bthoi han\b|\bxong\b|\bhoan thanh\b|\bgiai doan nao\b|\bquy may\b|\bq may\b"
 )
 _QUANTITY_RE = re.compile(
