@@ -13,6 +13,8 @@ from bot.answer.assistant import Assistant
 from retrieval.build import build_index
 
 PROVINCES = {"960": ("Hòa Bình", 51), "961": ("Lâm Hà", 52)}
+SHARED_TASK = "Triển khai trung tâm giám sát an toàn thông tin tập trung cho các cơ quan nhà nước"
+OLD_LEAD = "Sở Kế hoạch và Đầu tư"  # merged into Sở Tài chính on 1/3/2025
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +26,9 @@ def two_provinces(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, 
     for doc_id, (place, seed) in PROVINCES.items():
         spec = plangen.make_plan(seed=seed, rows=20, national=False)
         spec.issuer, spec.place = f"UỶ BAN NHÂN DÂN TỈNH {place.upper()}", place
+        spec.rows[0].values["task"] = SHARED_TASK  # one topic both provinces' plans hold
+        if doc_id == "961":
+            spec.rows[0].values["lead"] = OLD_LEAD
         plangen.write_text(spec, plangen.LAYOUTS["reordered"], corpus / f"{doc_id}_plan.txt")
         d, m, y = spec.date
         entries.append(
@@ -68,3 +73,29 @@ def test_a_place_that_folds_like_a_cue_word_changes_no_role(two_provinces: tuple
     assert ans.intent == "list" and "phối hợp" in ans.answer.splitlines()[0], ans.answer
     expected = sum(agency in r.values["coordinating"].split("; ") for r in specs["961"].rows)
     assert len(ans.facts) == expected
+
+
+def test_follow_ups_point_at_rows_places_and_agencies(two_provinces: tuple) -> None:
+    assistant, specs = two_provinces
+    counts = {
+        a: sum(r.values["lead"] == a for r in specs["960"].rows) for a in _leads(specs["960"])
+    }
+    lead = max(sorted(counts), key=lambda a: counts[a])  # the department with most rows
+    listed = assistant.ask(f"{lead} tỉnh Hòa Bình chủ trì những nhiệm vụ gì?", session="p1")
+    assert len(listed.facts) >= 2, listed.answer
+    second = assistant.ask("cái thứ 2 hạn khi nào?", session="p1")
+    assert [f["id"] for f in second.facts] == [listed.facts[1]["id"]]
+    assert listed.facts[1]["deadline"] in second.answer
+    assistant.ask(f"{lead} tỉnh Hòa Bình chủ trì những nhiệm vụ gì?", session="p2")
+    every = assistant.ask("ai phối hợp?", session="p2")
+    assert [f["id"] for f in every.facts] == [f["id"] for f in listed.facts]
+    assert "Cơ quan phối hợp" in every.answer
+    too_far = assistant.ask(f"mục thứ {len(listed.facts) + 1} hạn khi nào?", session="p2")
+    assert too_far.intent == "not_found" and "không có mục thứ" in too_far.answer
+
+    first = assistant.ask(f"Ai chủ trì {SHARED_TASK.lower()} ở Hòa Bình?", session="p3")
+    assert {f["id"].split(":")[0] for f in first.facts} == {"960"}, first.answer
+    there = assistant.ask("còn ở Lâm Hà thì sao?", session="p3")
+    assert {f["id"].split(":")[0] for f in there.facts} == {"961"}, there.answer
+    became = assistant.ask("sở đó giờ là sở nào?", session="p3")
+    assert "hợp nhất vào Sở Tài chính" in became.answer, became.answer

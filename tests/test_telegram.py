@@ -344,9 +344,17 @@ def test_e2e_question_names_lead_and_deadline_with_sources(
 
 @pytest.mark.slow
 def test_e2e_task_in_two_plans_offers_plan_buttons(real_app: Harness) -> None:
-    question = "Ai chủ trì chuyển đổi số trong trường học?"  # a task in more than one plan
-    expected = real_provider().get().ask(question)
-    assert len(expected.choices) >= 2
+    # topics more than one plan holds; which of them the ranking finds close enough to offer a
+    # choice depends on the vectors, but some must (the channel's part is the buttons)
+    ambiguous = (
+        "Ai chủ trì chuyển đổi số trong trường học?",
+        "ai chu tri xay dung nen tang so van hoa?",
+        "Ai chủ trì phát triển nền tảng số văn hóa?",
+    )
+    assistant = real_provider().get()
+    asked = [(q, assistant.ask(q)) for q in ambiguous]
+    question, expected = next(((q, a) for q, a in asked if len(a.choices) >= 2), asked[0])
+    assert len(expected.choices) >= 2, [a.answer[:80] for _, a in asked]
     (sent,) = real_app.ask(tg_message(question))
     rows = sent.params["reply_markup"]["inline_keyboard"]
     plan_rows = [row[0] for row in rows if row[0]["callback_data"].startswith("pick:")]

@@ -9,9 +9,14 @@ from datetime import date
 from pathlib import Path
 
 from bot.answer import compose
-from bot.answer.answerers.agency_status import agency_status
+from bot.answer.answerers.agency_status import agency_status, status_of_last
 from bot.answer.answerers.duties import asks_duties, duties, lead_rows_instead
-from bot.answer.answerers.follow_up import follow_up, is_follow_up, topic_follow_up
+from bot.answer.answerers.follow_up import (
+    follow_up,
+    is_follow_up,
+    names_only_a_place,
+    topic_follow_up,
+)
 from bot.answer.answerers.guidance import guidance
 from bot.answer.answerers.lists import list_rows
 from bot.answer.answerers.not_found import not_found
@@ -24,7 +29,7 @@ from bot.answer.grounding import (
     tokens,
     unknown_places,
 )
-from bot.answer.intent import QuestionFrame, place_documents, read_question
+from bot.answer.intent import QuestionFrame, doc_place, place_documents, read_question
 from bot.answer.policy import POLICY, Policy
 from bot.answer.ranking import Candidate, rank
 from bot.answer.session import SessionStore, Turn, answer_plans
@@ -131,10 +136,18 @@ class Assistant:
         plain = plain_question(text).plain
         frame.places = place_documents(fold(plain), ctx.documents)
         if turn is not None:
-            status = agency_status(ctx, frame)  # a question of its own, even right after a list
+            # a question of its own even right after a list; "sở đó giờ là sở nào?" asks about
+            # the last row's lead
+            status = agency_status(ctx, frame) or (
+                status_of_last(ctx, frame, turn.record_ids[0]) if turn.record_ids else None
+            )
             if status is not None:
                 return status
-            again = self._follow_up(frame, plain, turn) or self._same_plan(frame, turn)
+            again = (
+                self._other_place(frame, plain, turn)
+                or self._follow_up(frame, plain, turn)
+                or self._same_plan(frame, turn)
+            )
             if again is not None:
                 return again
         return self._route(frame, plain)
@@ -200,6 +213,19 @@ class Assistant:
         if is_follow_up(frame, plain, turn):
             return follow_up(self.ctx, frame, turn)
         return None
+
+    def _other_place(self, frame: QuestionFrame, plain: str, turn: Turn) -> Answer | None:
+        """ "Còn ở Lâm Hà thì sao?": the last question again, in the plans of the place named."""
+        ctx = self.ctx
+        place_words = {t for d in frame.places for t in tokens(doc_place(ctx.docs_by_id[d]))}
+        if not names_only_a_place(frame, plain, place_words):
+            return None
+        last_plain = plain_question(turn.question).plain
+        last = read_question(turn.question, ctx.documents, ctx.directory.find_in_text, ctx.today())
+        last.documents, last.places = [], list(frame.places)
+        answer = self._route(last, last_plain)
+        answer.question = frame.text
+        return answer
 
     def _same_plan(self, frame: QuestionFrame, turn: Turn) -> Answer | None:
         """ "Còn X thì sao?" naming no plan: X asked as the last question was, in the plans of the

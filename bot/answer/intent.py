@@ -91,7 +91,7 @@ def _title_bigrams(text: str) -> set[str]:
     return {f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)}
 
 
-def _doc_place(doc: Document) -> str:
+def doc_place(doc: Document) -> str:
     """The place a plan belongs to, from its issuer ("UBND thành phố Hà Nội" → "ha noi")."""
     m = re.search(
         r"(?:thanh pho|tinh|huyen|quan|xa|phuong)\s+([a-z ]+?)(?:\s*\(|$)", fold(doc.issuer)
@@ -145,7 +145,7 @@ def document_mentions(folded: str, documents: list[Document]) -> list[str]:
         if score == 0:  # place and title words only support a number, an alias or a year
             scores[doc.id] = 0.0
             continue
-        place = _doc_place(doc)
+        place = doc_place(doc)
         if place and re.search(rf"\b{re.escape(place)}\b", folded):
             score += 1
         score += 0.5 * len((title - common) & q_bigrams)
@@ -162,7 +162,7 @@ def place_documents(folded: str, documents: list[Document]) -> list[str]:
     found = [
         d.id
         for d in documents
-        if _doc_place(d) and re.search(rf"\b{re.escape(_doc_place(d))}\b", folded)
+        if doc_place(d) and re.search(rf"\b{re.escape(doc_place(d))}\b", folded)
     ]
     return found if len(found) < len(documents) else []
 

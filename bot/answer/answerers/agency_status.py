@@ -18,11 +18,11 @@ STATUS_CUE = re.compile(
 )
 
 
-def _named_with_province(ctx: AnswerContext, frame: QuestionFrame) -> list[str]:
-    """The agencies asked about, each with the province the question gives it ("Sở TT&TT tỉnh
+def _named_with_province(ctx: AnswerContext, frame: QuestionFrame, printed: str) -> list[str]:
+    """The agencies asked about, each with the province `printed` gives it ("Sở TT&TT tỉnh
     Bắc Ninh"), so the answer names that province's department."""
     directory = ctx.directory
-    bases = {m: directory.provincial(m) for m in directory.provincial_mentions(frame.text)}
+    bases = {m: directory.provincial(m) for m in directory.provincial_mentions(printed)}
     names: list[str] = []
     for agency in frame.agencies:
         own = [m for m, found in bases.items() if found is not None and found[0] == agency]
@@ -30,15 +30,18 @@ def _named_with_province(ctx: AnswerContext, frame: QuestionFrame) -> list[str]:
     return names
 
 
-def agency_status(ctx: AnswerContext, frame: QuestionFrame) -> Answer | None:
-    """What became of the agencies the question names, with the date and the legal source."""
+def agency_status(
+    ctx: AnswerContext, frame: QuestionFrame, printed: str | None = None
+) -> Answer | None:
+    """What became of the agencies the question names (as `printed`, default the question:
+    the province given there), with the date and the legal source."""
     asked = _PARENTHESES.sub(" ", frame.folded)  # "Sở TT&TT (nay là Sở KH&CN) có …" is no status
     if not frame.agencies or frame.wants_list or not STATUS_CUE.search(asked):
         return None
     if asks_duties(frame):
         return None
     lines: list[str] = []
-    for name in _named_with_province(ctx, frame):
+    for name in _named_with_province(ctx, frame, frame.text if printed is None else printed):
         status = ctx.service.agency_status(name)
         step = status.step
         if step is None:
@@ -66,3 +69,13 @@ def agency_status(ctx: AnswerContext, frame: QuestionFrame) -> Answer | None:
             text += f"\nCăn cứ: {step.source}"
         lines.append(text)
     return Answer(question=frame.text, intent="guidance", answer="\n\n".join(lines), confidence=1.0)
+
+
+def status_of_last(ctx: AnswerContext, frame: QuestionFrame, row_id: str) -> Answer | None:
+    """ "Sở đó giờ là sở nào?" naming no agency, after an answer about a row: the status of
+    that row's lead agencies."""
+    view = ctx.views.get(row_id)
+    if frame.agencies or view is None or not STATUS_CUE.search(frame.folded):
+        return None
+    frame.agencies = list(dict.fromkeys(view.lead_canonical))
+    return agency_status(ctx, frame, "; ".join(view.record.lead))
