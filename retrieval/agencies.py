@@ -188,6 +188,10 @@ def split_agencies(cell: str | None) -> list[str]:
         return [clean_name(cell)] if clean_name(cell) else []
 
 
+# A place given right after a body's name, as the key of a name reads it ("… tinh lam ha").
+_PLACE_AFTER = re.compile(r"\s+(?:tinh|thanh pho|tp|huyen|quan|thi xa|xa|phuong)\b")
+
+
 class AgencyDirectory:
     """Canonical agencies with aliases, places and successions, loaded once from JSON."""
 
@@ -357,8 +361,14 @@ class AgencyDirectory:
 
     def _find_in_text(self, text: str) -> list[str]:
         found: list[str] = []
-        for m in self._pattern.finditer(_key(text)):
+        key = _key(text)
+        for m in self._pattern.finditer(key):
+            qualified = _PLACE_AFTER.match(key, m.end()) is not None
             for canon in self._by_key.get(m.group(0), []):
+                if qualified and _key(canon).startswith(m.group(0) + " "):
+                    # "Cục Thuế tỉnh (Lâm Hà)": the short alias of "Cục Thuế Hà Nội", but the
+                    # text gives the body a place of its own, so it is another place's body
+                    continue
                 if canon not in found:
                     found.append(canon)
         return found

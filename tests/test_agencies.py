@@ -300,3 +300,18 @@ def test_leading_agency_with_its_own_level_or_a_clause_after_it(
     d: AgencyDirectory, printed: str, canonical: str
 ) -> None:
     assert d.canonical(printed) == canonical
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("Cục Thuế tỉnh", []),  # another province's tax office, printed with "tỉnh"
+        ("Cục Thuế tỉnh Lâm Hà", []),
+        ("Cục Thuế", ["Cục Thuế Hà Nội"]),  # the short alias alone still means the directory's
+        ("Cục Thuế TP Hà Nội", ["Cục Thuế Hà Nội"]),
+    ],
+)
+def test_a_place_given_after_a_short_alias_is_another_places_body(
+    d: AgencyDirectory, printed: str, expected: list[str]
+) -> None:
+    assert d.match(printed) == expected
