@@ -80,6 +80,11 @@ def _duty_clauses(ctx: AnswerContext, frame: QuestionFrame) -> list[tuple[Clause
                 chosen.append((clause, False, old))
         elif heading and _names_heading(heading, asked):
             chosen.append((clause, True, ""))
+    if not wanted and chosen:
+        # "Công an tỉnh … trong tổ chức thực hiện": both the section's heading and the body's
+        # heading under it hold the question's words; the body is the deeper one
+        deepest = max(len(c.heading_path) for c, _, _ in chosen)
+        chosen = [item for item in chosen if len(item[0].heading_path) == deepest]
     return chosen
 
 
@@ -124,7 +129,7 @@ def duties(ctx: AnswerContext, frame: QuestionFrame) -> Answer | None:
         if first.id in by_heading and _HEADING_NUMBER.sub("", heading) != frame.agencies[0]:
             who += f" (mục «{compose.shorten(heading, 160)}»)"
     else:
-        who = heading
+        who = _HEADING_NUMBER.sub("", heading).strip() or heading
     olds = sorted({old_names[c.id] for c in picked if c.id in old_names})
     if olds:
         who += f" (kế hoạch ghi tên cũ: {'; '.join(olds)})"
