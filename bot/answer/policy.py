@@ -40,6 +40,7 @@ class Policy:
     length_damping: float = 0.25  # exponent of the damping
     rank_bonus: float = 0.2  # bonus 0.2/(1+rank) per channel that ranked the candidate
     agency_bonus: float = 0.1  # the row involves an agency the question names
+    run_bonus: float = 0.2  # × share of the question's topic read verbatim (longest run) in it
     # -- evidence bars (tuned) -------------------------------------------------------------------
     min_record_coverage: float = 0.46  # below → no record answer
     min_clause_coverage: float = 0.30  # below → no guidance answer
@@ -49,6 +50,7 @@ class Policy:
     guidance_keep: float = 0.75  # further clauses quoted when ≥ this share of the bar
     unseen_weight: float = 0.0  # weight of question words the corpus never uses (paraphrases)
     unseen_phrase_weight: float = 1.0  # weight of word pairs the corpus never puts together
+    title_weight: float = 0.5  # weight of words the question shares with the plan it names
     anchor_df_share: float = 0.0  # words of phrases this rare in the question must be in the row
     indicator_anchor_df_share: float = 0.0  # the same, for indicator rows (named quantities)
     indicator_subject_coverage: float = 0.5  # share of the question an indicator's own name covers
@@ -75,6 +77,8 @@ TUNABLE = (
     "unseen_phrase_weight",
     "anchor_df_share",
     "agency_bonus",
+    "run_bonus",
+    "title_weight",
 )
 
 POLICY = Policy()
