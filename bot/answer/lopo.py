@@ -34,7 +34,7 @@ GRID: dict[str, tuple[float, ...]] = {
     "unseen_weight": (0.0, 0.25, 0.5, 1.0),
     "unseen_phrase_weight": (0.0, 0.25, 0.5, 1.0),
     "agency_bonus": (0.0, 0.1, 0.2),
-    "run_bonus": (0.0, 0.1, 0.2, 0.3),
+    "run_bonus": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
     "title_weight": (0.0, 0.25, 0.5, 1.0),
     "anchor_df_share": (0.0, 0.002, 0.005, 0.01),
     "indicator_anchor_df_share": (0.0, 0.002, 0.003, 0.005, 0.01),

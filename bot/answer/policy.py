@@ -33,6 +33,7 @@ class Policy:
     max_question_chars: int = 1000  # longer input is read up to here
     search_depth: int = 30  # hits asked from each search channel
     channel_depth: int = 15  # candidates taken from each channel for reranking
+    record_depth: int = 5  # further rows from each channel when the question asks who / when
     duty_clauses: int = 3  # clauses quoted for "trách nhiệm của …"
     nearest_rows: int = 3  # rows offered with a "not found"
     # -- ranking: Candidate.score (tuned) --------------------------------------------------------
@@ -40,7 +41,7 @@ class Policy:
     length_damping: float = 0.25  # exponent of the damping
     rank_bonus: float = 0.2  # bonus 0.2/(1+rank) per channel that ranked the candidate
     agency_bonus: float = 0.1  # the row involves an agency the question names
-    run_bonus: float = 0.2  # × share of the question's topic read verbatim (longest run) in it
+    run_bonus: float = 0.3  # × share of the question's topic read verbatim (longest run) in it
     # -- evidence bars (tuned) -------------------------------------------------------------------
     min_record_coverage: float = 0.46  # below → no record answer
     min_clause_coverage: float = 0.30  # below → no guidance answer

@@ -93,8 +93,8 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
     q_tokens = tokens(question)
     anchors = rare_phrases(question, ctx.vocab, p.anchor_df_share)
     indicator_anchors = rare_phrases(question, ctx.vocab, p.indicator_anchor_df_share)
-    lex = {item: r for r, (item, _) in enumerate(found.lexical[: p.channel_depth])}
-    dense = {item: r for r, (item, _) in enumerate(found.dense[: p.channel_depth])}
+    lex = _channel_pool(ctx, frame, found.lexical)
+    dense = _channel_pool(ctx, frame, found.dense)
     out: list[Candidate] = []
     for item in dict.fromkeys([*lex, *dense]):
         passage = ctx.passages.get(item)
@@ -133,6 +133,24 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
         out.append(candidate)
     out.sort(key=lambda c: -c.score)
     return out
+
+
+def _channel_pool(
+    ctx: AnswerContext, frame: QuestionFrame, ranked: list[tuple[str, float]]
+) -> dict[str, int]:
+    """Item → rank for one channel's top `channel_depth` items; a question asking who or when
+    also gets the channel's next best rows (`record_depth`), so clauses repeating a row's words
+    (a plan's body and its annex table) cannot crowd every row out."""
+    p = ctx.policy
+    pool = {item: r for r, (item, _) in enumerate(ranked[: p.channel_depth])}
+    if frame.wants_owner or frame.wants_indicator:
+        extra = [
+            (item, r)
+            for r, (item, _) in enumerate(ranked)
+            if r >= p.channel_depth and item in ctx.views
+        ]
+        pool.update(extra[: p.record_depth])
+    return pool
 
 
 def longest_run_share(question: list[str], evidence: list[str]) -> float:
