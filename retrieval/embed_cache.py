@@ -115,7 +115,8 @@ class CachedEmbedder:
             out[i] = vec
         missing = [i for i in range(len(items)) if i not in hits]
         if missing:
-            unique = list(dict.fromkeys(items[i] for i in missing))
+            # longest first: the workers finish together instead of one waiting on a long chunk
+            unique = sorted(dict.fromkeys(items[i] for i in missing), key=len, reverse=True)
             by_text: dict[str, np.ndarray] = {}
             parts = [unique[i : i + self.chunk] for i in range(0, len(unique), self.chunk)]
             done = 0

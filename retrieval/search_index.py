@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.dense_text import compose_vectors
 from retrieval.embed_cache import CachedEmbedder, EmbeddingCache
 from retrieval.embeddings import Embedder, load_embedder
 from retrieval.passages import Passage
@@ -68,7 +69,7 @@ def stage_search_index(
         cached = CachedEmbedder(inner, cache)
         cached.progress = progress
         cached.workers = build_workers()
-        vectors = cached.embed_passages([p.text for p in passages])
+        vectors = compose_vectors(passages, cached.embed_passages)
         missing = cached.embedded_count
     finally:
         cache.close()

@@ -15,6 +15,7 @@ from retrieval.query_text import (
     prepare_query,
     restore_accents,
     segment,
+    topic_text,
 )
 
 
@@ -92,8 +93,8 @@ def test_corpus_guided_restoration_beats_pyvi() -> None:
     assert "triên" in restore_accents(query) or "sớc" in restore_accents(query)  # pyvi alone errs
     assert restorer.restore("so tai chinh chu tri") == "sở tài chính chủ trì"
     assert restorer.restore("Đã có dấu") == "Đã có dấu"
-    pq = prepare_query("ai chu tri he thong SOC", restorer=restorer)
-    assert pq.dense_text == "ai chủ trì hệ thống SOC"
+    pq = prepare_query("ai chu tri he thong SOC hoan thanh", restorer=restorer)
+    assert pq.dense_text == "hệ thống SOC hoàn thành"  # restored, then the asking words dropped
 
 
 def test_prepare_query_channels() -> None:
@@ -104,9 +105,31 @@ def test_prepare_query_channels() -> None:
     assert "cơ sở dữ liệu" in pq.dense_text and "dân" in pq.dense_text
     assert pq.lexical_text == pq.expanded
     plain = prepare_query("Sở Tài chính có trách nhiệm gì?")
-    assert not plain.accents_restored and plain.dense_text == plain.expanded
+    assert not plain.accents_restored and plain.dense_text == "Sở Tài chính có trách nhiệm"
     vetoed = prepare_query("Tỷ lệ DVCTT", lexical_keep=lambda key: False)
     assert vetoed.lexical_text == "Tỷ lệ DVCTT" and "dịch vụ" in vetoed.dense_text
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Ai chủ trì nhiệm vụ phát triển DVCTT?", "nhiệm vụ phát triển DVCTT"),
+        ("Sở nào phối hợp triển khai nền tảng số, thời hạn thế nào?", "triển khai nền tảng số"),
+        ("Cho tôi biết thời gian hoàn thành việc số hóa hồ sơ ạ", "việc số hóa hồ sơ"),
+        ("ai chu tri so hoa ho so, thoi han the nao", "so hoa ho so"),  # typed bare
+        ("Ai chủ trì?", "Ai chủ trì?"),  # nothing else: the question itself
+        ("Hạn chế đi lại ở Hàn Quốc", "Hạn chế đi lại ở Hàn Quốc"),  # topic words stay
+    ],
+)
+def test_topic_text_drops_only_asking_words(question: str, topic: str) -> None:
+    assert topic_text(question) == topic
+
+
+def test_encoder_reads_abbreviations_spelt_out_once() -> None:
+    assert expand_abbreviations("Tỷ lệ DVCTT", replace=True) == "Tỷ lệ dịch vụ công trực tuyến"
+    pq = prepare_query("Ai chủ trì CSDL đất đai?")
+    assert pq.dense_text == "cơ sở dữ liệu đất đai"
+    assert "CSDL (cơ sở dữ liệu)" in pq.lexical_text  # the lexical channel keeps both forms
 
 
 def test_segment_joins_compounds() -> None:
