@@ -295,6 +295,12 @@ def _record_gold(view: RecordView) -> dict[str, Any]:
     return gold
 
 
+def stream(seed: int, key: str) -> random.Random:
+    """The random draws of one question (or section), seeded by its own key: changing how one
+    record's questions are made leaves every other question as it was."""
+    return random.Random(f"{seed}:{key}")
+
+
 def _ask(template: str, t: str, named: str) -> str:
     """A template filled with a topic, and the plan's name when the question names it."""
     text = template.format(t=t, T=t[:1].upper() + t[1:])
@@ -312,7 +318,6 @@ def _distinct(views: list[RecordView], compounds: frozenset[str]) -> list[Record
 
 def generate(kb: KnowledgeBase, clauses_per_plan: int = 30, seed: int = SEED) -> list[Question]:
     """Every record in several styles, a sample of clauses, agency lists and absent questions."""
-    rng = random.Random(seed)
     docs = {d.id: d for d in kb.documents()}
     out: list[Question] = []
     directory = kb.directory
@@ -321,6 +326,7 @@ def generate(kb: KnowledgeBase, clauses_per_plan: int = 30, seed: int = SEED) ->
     for v in _distinct(views, joined):
         r = v.record
         doc = docs[r.document]
+        rng = stream(seed, r.id)
         raw = topic(r.content, compounds=joined)
         t = as_typed(raw)
         templates = INDICATOR_TEMPLATES if r.kind == "indicator" else OWNER_TEMPLATES
@@ -343,13 +349,13 @@ def generate(kb: KnowledgeBase, clauses_per_plan: int = 30, seed: int = SEED) ->
             out.append(
                 Question(f"g-{r.id}-renamed", text, kind, "renamed", _record_gold(v), doc.id)
             )
-    out += _lists(kb, docs, rng)
-    out += _guidance(kb, docs, rng, clauses_per_plan, joined)
-    out += _absent(kb, views, rng, joined)
+    out += _lists(kb, docs, seed)
+    out += _guidance(kb, docs, seed, clauses_per_plan, joined)
+    out += _absent(kb, views, stream(seed, "absent"), joined)
     return out
 
 
-def _lists(kb: KnowledgeBase, docs: dict[str, Document], rng: random.Random) -> list[Question]:
+def _lists(kb: KnowledgeBase, docs: dict[str, Document], seed: int) -> list[Question]:
     """ "Which rows does agency X lead in plan P" for every agency leading ≥ 2 rows of a plan."""
     out: list[Question] = []
     nouns = {"task": "nhiệm vụ", "model": "mô hình", "indicator": "chỉ tiêu"}
@@ -368,6 +374,7 @@ def _lists(kb: KnowledgeBase, docs: dict[str, Document], rng: random.Random) -> 
         if len(rows) < 2:
             continue
         doc = docs[doc_id]
+        rng = stream(seed, f"list:{doc_id}:{kind}:{agency}")
         base = rng.choice(LIST_TEMPLATES).format(a=agency, k=nouns[kind], p=plan_phrase(doc, rng))
         gold = {"doc": doc.file, "rows": rows, "quotes": []}
         for style, text in _styled(base, rng):
@@ -379,7 +386,7 @@ def _lists(kb: KnowledgeBase, docs: dict[str, Document], rng: random.Random) -> 
 def _guidance(
     kb: KnowledgeBase,
     docs: dict[str, Document],
-    rng: random.Random,
+    seed: int,
     per_plan: int,
     compounds: frozenset[str],
 ) -> list[Question]:
@@ -395,7 +402,8 @@ def _guidance(
             key = fold(topic(c.text, 8, compounds))
             firsts[key] = firsts.get(key, 0) + 1
         unique = [c for c in clauses if firsts[fold(topic(c.text, 8, compounds))] == 1]
-        for c in rng.sample(unique, min(per_plan, len(unique))):
+        for c in stream(seed, f"guidance:{doc_id}").sample(unique, min(per_plan, len(unique))):
+            rng = stream(seed, c.id)
             t = topic(c.text, 10, compounds)
             template = rng.choice(GUIDANCE_TEMPLATES)
             named = plan_phrase(docs[doc_id], rng)
