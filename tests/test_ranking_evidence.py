@@ -189,3 +189,12 @@ def test_generated_topics_end_on_whole_words(kb: KnowledgeBase) -> None:
         if 3 < idx < len(rest) and rest[: len(cut)] == cut:  # (3 words are kept whole)
             pair = f"{cut[-1].lower()} {rest[idx].lower().rstrip(',.;:)')}"
             assert pair not in joined, (t, rest[idx])
+
+
+def test_each_question_keeps_its_draw_when_other_questions_change(kb: KnowledgeBase) -> None:
+    """Per-question random streams: sampling more clauses leaves the row, list and absent
+    questions exactly as they were (calibration sets stay comparable across changes)."""
+    few = {q.id: q.question for q in generate(kb, clauses_per_plan=2) if q.kind != "guidance"}
+    more = {q.id: q.question for q in generate(kb, clauses_per_plan=4) if q.kind != "guidance"}
+    assert few == more
+    assert any(i.startswith("g-absent") for i in few)
