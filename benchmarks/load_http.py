@@ -39,6 +39,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds a process has used (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(sorted_values: list[float], p: float) -> float:
     """Nearest-rank percentile of an ascending list (0 when empty)."""
     if not sorted_values:
@@ -204,6 +213,7 @@ def main() -> None:
                     timeout=args.warmup + 120,
                     check=True,
                 )
+            cpu_before = cpu_seconds(proc.pid)
             out = subprocess.run(
                 driver + ["--driver", base, "--duration", str(duration)],
                 capture_output=True,
@@ -211,7 +221,14 @@ def main() -> None:
                 timeout=duration + 180,
                 check=True,
             )
+            cpu_after = cpu_seconds(proc.pid)
             summary = json.loads(out.stdout)
+            if cpu_before is not None and cpu_after is not None and summary["requests"]:
+                # CPU per request does not depend on what else runs on the machine: the
+                # throughput an idle server reaches is about cores / (this + the client's share)
+                summary["server_cpu_ms_per_request"] = round(
+                    (cpu_after - cpu_before) * 1000 / summary["requests"], 2
+                )
         finally:
             proc.send_signal(signal.SIGTERM)
             try:
@@ -231,6 +248,8 @@ def main() -> None:
         f"errors={summary['errors']}"
     )
     print(f"latency ms: p50={summary['p50_ms']} p95={summary['p95_ms']} p99={summary['p99_ms']}")
+    if "server_cpu_ms_per_request" in summary:
+        print(f"server CPU per request: {summary['server_cpu_ms_per_request']} ms")
     for kind, s in summary["by_endpoint"].items():
         print(f"  {kind:<16} n={s['n']:<6} p50={s['p50_ms']} p95={s['p95_ms']}")
     for sample in summary["error_samples"]:

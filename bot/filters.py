@@ -9,11 +9,11 @@ from datetime import date
 from itertools import islice
 from typing import Any, Protocol
 
-from retrieval.deadlines import DueRange, parse_period
+from retrieval.deadlines import DEADLINE_WINDOWS, DueRange, is_ongoing, parse_period
 from retrieval.kb import RecordFilter, RecordView, parse_before
 
 KINDS = ("task", "model", "indicator")
-RELATIVE_KINDS = ("overdue", "next_days", "soon")  # judged by the row's last day (due_by)
+RELATIVE_KINDS = DEADLINE_WINDOWS  # judged by the row's last day (due_by)
 MIN_YEAR, MAX_YEAR = 1990, 2100
 PERIOD_EXAMPLES = "ví dụ: 2025Q4, Q4/2025, quý IV năm 2025, tháng 6/2025, quá hạn, 30 ngày tới"
 DATE_EXAMPLES = "ví dụ: 2025-06-30, 30/6/2025"
@@ -44,6 +44,7 @@ class TaskQuery:
 
     record_filter: RecordFilter
     due_after: date | None = None  # rows must end on/after this day (relative periods)
+    window: bool = False  # a deadline window ("quá hạn"): rows without a due day are left out
     period_label: str = ""  # how the period was understood, for headings
 
     def describe(self) -> str:
@@ -144,6 +145,7 @@ def build_query(
     if kind is not None and kind not in KINDS:
         raise FilterError("kind", f"Loại “{kind}” không hợp lệ (task, model hoặc indicator).")
     due_after: date | None = None
+    window = False
     label = ""
     if period is not None:
         label = (
@@ -151,6 +153,7 @@ def build_query(
         )
         if period.kind in RELATIVE_KINDS:
             # "quá hạn" / "30 ngày tới": the row's last day falls in the window.
+            window = True
             due_after = period.due_from
             ends = period.due_by
             before_date = min(before_date, ends) if before_date and ends else (before_date or ends)
@@ -165,14 +168,18 @@ def build_query(
         kind=kind,
         text=_clean(text),
     )
-    return TaskQuery(record_filter, due_after, label)
+    return TaskQuery(record_filter, due_after, window=window, period_label=label)
 
 
 def select(kb: KnowledgeBaseLike, query: TaskQuery, limit: int | None = None) -> list[RecordView]:
     """Records matching a validated query, in document/source order; at most `limit` (the
     scan stops there, so an export never builds more rows than it keeps)."""
     views: Iterator[RecordView] = iter(kb.iter_records(query.record_filter))
-    if query.due_after is not None:
-        start = query.due_after.isoformat()
-        views = (v for v in views if v.record.due_by and v.record.due_by >= start)
+    if query.due_after is not None or query.window:
+        start = query.due_after.isoformat() if query.due_after else ""
+        views = (
+            v
+            for v in views
+            if v.record.due_by and v.record.due_by >= start and not is_ongoing(v.record.deadline)
+        )
     return list(views if limit is None else islice(views, limit))

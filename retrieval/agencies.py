@@ -196,6 +196,7 @@ class AgencyDirectory:
         self._members: dict[str, list[str]] = {}
         self._matches: dict[tuple[str, str], tuple[bool, bool]] = {}
         self._found: dict[str, list[str]] = {}
+        self._provinces: dict[str, tuple[str, str] | None] = {}
         self._by_compact: dict[str, list[str]] = {}
         self._groups: set[str] = set()
         self._canon: list[str] = []
@@ -216,6 +217,7 @@ class AgencyDirectory:
         self._succ: dict[str, Succession] = {}
         for s in data.get("successions", []):
             self._add_succession(s.get("from"), s.get("to"), s)
+        self._dept = data.get("department_successions") or {}
         ps = data.get("place_successions") or {}
         for canon in list(self._canon):
             if any(
@@ -361,6 +363,56 @@ class AgencyDirectory:
                     found.append(canon)
         return found
 
+    def heading_bodies(self, heading: str | None) -> list[str]:
+        """Bodies a heading lists as its subject ("3. Sở Tài chính, Sở Nội vụ", "2. Các Sở: Y tế,
+        Du lịch"): each listed part must start with a known body, so a topic heading that merely
+        mentions one ("Phối hợp với Sở X …") names none."""
+        if not heading or self._pattern is None:
+            return []
+        text = re.sub(r"^\s*(?:[0-9IVXLivxl]+[.)]?)+\s*", "", heading)
+        found: list[str] = []
+        for part in split_agencies(text):
+            members = self.group_members(part)
+            starts = self._pattern.match(_key(part))
+            if not members and not starts:
+                continue
+            named = members or self.find_in_text(part)
+            found += [n for n in named if n not in found]
+        return found
+
+    def assigned_in(self, text: str | None) -> list[str]:
+        """Bodies a sentence gives work to: "Giao Sở X, Sở Y chủ trì …", "Đề nghị Sở X …", or
+        a sentence that starts with a body followed by an assignment verb ("Sở X chủ trì …")."""
+        if not text or self._pattern is None:
+            return []
+        found: list[str] = []
+        for sentence in re.split(r"[.;:\n]\s+|^- ", text):
+            key = _key(sentence)
+            starts = [m.end() for m in _ASSIGN_BEFORE.finditer(key)]
+            for start in [0, *starts]:
+                names, end = self._bodies_at(key, start)
+                if names and (start or _ASSIGN_VERB.match(key, end)):
+                    found += [n for n in names if n not in found]
+        return found
+
+    def _bodies_at(self, key: str, pos: int) -> tuple[list[str], int]:
+        """The run of bodies named from `pos` ("so a so b va so c") and where it ends."""
+        assert self._pattern is not None
+        names: list[str] = []
+        while True:
+            while pos < len(key) and key[pos] == " ":
+                pos += 1
+            m = self._pattern.match(key, pos)
+            if not m:
+                if names and key.startswith("va ", pos):
+                    nxt = self._pattern.match(key, pos + 3)
+                    if nxt:
+                        m = nxt
+                if not m:
+                    return names, pos
+            names += [c for c in self._by_key.get(m.group(0), []) if c not in names]
+            pos = m.end()
+
     def match(self, query: str | None) -> list[str]:
         """User input (any spelling/abbreviation) → canonical names it denotes."""
         if not query or not clean_name(query):
@@ -382,12 +434,88 @@ class AgencyDirectory:
             return [c for c in self._canon if _key(c).startswith(key + " ")]
         return []
 
+    def provincial(self, name: str | None) -> tuple[str, str] | None:
+        """'Sở TT&TT tỉnh Bắc Ninh' → ('Sở Thông tin và Truyền thông', 'tỉnh Bắc Ninh'): a known
+        department followed by its province (any but Hà Nội, whose steps the table records)."""
+        key = clean_name(name)
+        if key not in self._provinces:
+            found = self._departments_before_places(key, whole=True)
+            if len(self._provinces) < 65536:
+                self._provinces[key] = found[0] if found else None
+            return found[0] if found else None
+        return self._provinces[key]
+
+    def provincial_mentions(self, text: str | None) -> list[str]:
+        """Departments named with a province in free text ("Sở TT&TT tỉnh Bắc Ninh bây giờ …"),
+        as canonical department + province."""
+        found = self._departments_before_places(collapse_ws(text or ""), whole=False)
+        return [f"{base} {where}" for base, where in found]
+
+    def _departments_before_places(self, text: str, whole: bool) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for m in _LEVEL_WORD.finditer(text):
+            words = text[: m.start()].split()
+            base = None
+            for n in range(min(len(words), 9), 1, -1):
+                if whole and n != len(words):
+                    continue
+                hits = self._lookup(" ".join(words[-n:]))
+                if len(hits) == 1 and hits[0].startswith("Sở ") and hits[0] not in self._groups:
+                    base = hits[0]
+                    break
+            if base is None:
+                continue
+            place: list[str] = []
+            for word in text[m.end() :].split():
+                word = word.strip(" ,;.:?!()")
+                if not word or not (word[0].isupper() or whole) or len(place) == 4:
+                    break
+                place.append(word)
+            if fold(" ".join(place)) in ("ha noi", "hn"):
+                continue  # Hà Nội: the recorded steps apply
+            where = " ".join([m.group(1), *place])
+            if (base, where) not in out:
+                out.append((base, where))
+        return out
+
+    def _provincial_step(self, name: str) -> Succession | None:
+        """The department merger applied to one province's department, by pattern."""
+        found = self.provincial(name)
+        if found is None or not self._dept:
+            return None
+        base, where = found
+        step = self._succ.get(base)
+        if step is None or not step.successor or not step.successor.startswith("Sở "):
+            return None
+        try:
+            effective: date | None = date.fromisoformat(self._dept.get("effective", ""))
+        except (TypeError, ValueError):
+            effective = None
+        return Succession(
+            f"{base} {where}",
+            f"{step.successor} {where}",
+            effective,
+            self._dept.get("source", ""),
+            step.note,
+        )
+
     def successor(self, canonical: str) -> Succession | None:
-        """The 2025 step that replaced this agency (successor None when abolished), if any."""
-        return self._succ.get(self.canonical(canonical))
+        """The 2025 step that replaced this agency (successor None when abolished), if any;
+        one province's department ("Sở TT&TT tỉnh Bắc Ninh") follows its kind's merger."""
+        return self._provincial_step(canonical) or self._succ.get(self.canonical(canonical))
+
+    def own_name(self, name: str) -> str:
+        """The name's own canonical form (a province's department keeps its province)."""
+        found = self.provincial(name)
+        return f"{found[0]} {found[1]}" if found else self.canonical(name)
 
     def current(self, name: str) -> str | None:
         """Today's name after following successions (None when abolished without successor)."""
+        step = self._provincial_step(name)
+        if step is not None:
+            return step.successor
+        if self.provincial(name) is not None:
+            return self.own_name(name)
         canon = self.canonical(name)
         seen: set[str] = set()
         while canon in self._succ and canon not in seen:
@@ -417,7 +545,7 @@ class AgencyDirectory:
         if not shown:
             return ""
         now = self.current(shown)
-        canon = self.canonical(shown)
+        canon = self.own_name(shown)
         if now and now != canon:
             return f"{shown} (nay là {now})"
         return shown
@@ -467,6 +595,15 @@ class AgencyDirectory:
         return members
 
 
+# Words (folded) that hand work to the bodies named right after them, and verbs of an assignment
+# right after a body that starts a sentence.
+_ASSIGN_BEFORE = re.compile(r"\b(?:giao(?: cho)?|de nghi|yeu cau|phan cong|trach nhiem cua)\s+")
+_ASSIGN_VERB = re.compile(
+    r"\s*(?:chu tri|la (?:co quan )?dau moi|chiu trach nhiem|co trach nhiem|tham muu|huong dan"
+    r"|to chuc|trien khai|bo tri|thuc hien|xay dung|theo doi|phoi hop)\b"
+)
+# The word before a province's name ("Sở TT&TT tỉnh Bắc Ninh", "thành phố Đà Nẵng", "TP. Huế").
+_LEVEL_WORD = re.compile(r"(?<!\w)(tỉnh|thành phố|TP\.?)(?!\w)", re.IGNORECASE)
 # "Sở Y tế tỉnh", "Công an thành phố": the level word after a name is the body's own place.
 _OWN_LEVEL = frozenset({"tinh", "tp", "thanh pho", "huyen", "quan", "xa", "phuong", "thi xa"})
 

@@ -295,6 +295,16 @@ def overlaps(a: DueRange, b: DueRange) -> bool:
     return a_from <= b_by and b_from <= a_by
 
 
+# Windows judged by a row's last day: "quá hạn", "N ngày tới", "sắp đến hạn".
+DEADLINE_WINDOWS = ("overdue", "next_days", "soon")
+
+
+def is_ongoing(printed: str | None) -> bool:
+    """A deadline printed as continuing work ("Thường xuyên", "Liên tục"): it spans the plan's
+    period but sets no day by which the work is due, so it is never overdue nor "due soon"."""
+    return bool(printed) and parse_deadline(printed).kind == "ongoing"
+
+
 def is_past(r: DueRange, today: date) -> bool:
     """True when the whole span ended before `today` (unknown deadlines are never past)."""
     return r.due_by is not None and r.due_by < today

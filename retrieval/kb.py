@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.agencies import AgencyDirectory
-from retrieval.deadlines import DueRange, overlaps, parse_period
+from retrieval.deadlines import DEADLINE_WINDOWS, DueRange, is_ongoing, overlaps, parse_period
 from retrieval.models import Clause, Document, Record
 from retrieval.store import FTS_TABLE, JSON_CLAUSE_FIELDS, JSON_RECORD_FIELDS
 from retrieval.textnorm import contains_phrase, fold
@@ -178,6 +178,7 @@ class KnowledgeBase:
         self._directory = directory
         self._documents: list[Document] | None = None
         self._links: dict[str, list[dict[str, Any]]] | None = None
+        self._records: list[tuple[dict[str, Any], Record]] | None = None
         self._conn()  # fail early when the file is not a readable SQLite database
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -310,32 +311,38 @@ class KnowledgeBase:
             inherited=inherited,
         )
 
-    def _record_rows(self, f: RecordFilter) -> list[dict[str, Any]] | None:
-        where: list[str] = []
-        params: list[Any] = []
+    def _all_records(self) -> list[tuple[dict[str, Any], Record]]:
+        """Every record row and its Record, read once: the file is read-only and a rebuild
+        swaps in a new file (and a new KnowledgeBase), so lists and filters never re-read it."""
+        with self._lock:
+            if self._records is None:
+                rows = self._rows("SELECT * FROM records ORDER BY document, position")
+                self._records = [(row, row_to_record(row)) for row in rows]
+            return self._records
+
+    def _record_rows(self, f: RecordFilter) -> list[tuple[dict[str, Any], Record]] | None:
+        document = kind = None
+        ids: set[str] | None = None
         if f.document:
             doc = self.document(f.document)
             if doc is None:
                 return None
-            where.append("document = ?")
-            params.append(doc.id)
+            document = doc.id
         if f.kind:
-            where.append("kind = ?")
-            params.append(f.kind)
+            kind = f.kind
         if f.text is not None and f.text.strip():
             match = fts_query(f.text)
             if match is None:
                 return None
-            where.append(
-                f"id IN (SELECT ref FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? "
-                "AND source = 'record')"
-            )
-            params.append(match)
-        sql = "SELECT * FROM records"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY document, position"
-        return self._rows(sql, tuple(params))
+            sql = f"SELECT ref FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? AND source = 'record'"
+            ids = {r["ref"] for r in self._rows(sql, (match,))}
+        return [
+            (row, record)
+            for row, record in self._all_records()
+            if (document is None or row["document"] == document)
+            and (kind is None or row["kind"] == kind)
+            and (ids is None or row["id"] in ids)
+        ]
 
     def iter_records(self, f: RecordFilter | None = None) -> Iterator[RecordView]:
         """Records matching `f` in document/source order (no limit/offset applied)."""
@@ -359,7 +366,7 @@ class KnowledgeBase:
             if text and text.strip()
         ]
         docs = {d.id: d for d in self.documents()}
-        for row in rows:
+        for row, record in rows:
             if due is not None:
                 span = DueRange(
                     row["deadline"],
@@ -369,6 +376,8 @@ class KnowledgeBase:
                 )
                 if not overlaps(span, due):
                     continue
+                if due.kind in DEADLINE_WINDOWS and is_ongoing(row["deadline"]):
+                    continue  # continuing work has no due day to be late on
             if before is not None and not (row["due_by"] and row["due_by"] <= before.isoformat()):
                 continue
             inherited = False
@@ -380,7 +389,7 @@ class KnowledgeBase:
                     break
                 inherited = inherited or how == "inherited"
             if matched:
-                yield self._view(row_to_record(row), docs, inherited)
+                yield self._view(record, docs, inherited)
 
     def records(self, f: RecordFilter | None = None) -> list[RecordView]:
         """Records matching `f`, then `offset`/`limit` applied."""

@@ -1,20 +1,22 @@
-"""Query preparation: abbreviation expansion, diacritic detection, pyvi accent restoration."""
+"""Query preparation: abbreviation expansion (retrieval.abbreviations), diacritic detection, pyvi
+accent restoration."""
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+# re-exported: older callers import the table and the expander from here
+from retrieval.abbreviations import abbreviations as abbreviations
+from retrieval.abbreviations import expand_abbreviations as expand_abbreviations
+from retrieval.abbreviations import replace_abbreviations
 from retrieval.deadlines import parse_deadline, period_mentions, period_phrase
 from retrieval.textnorm import fold, nfc
 
-_DATA = Path(__file__).parent / "data" / "abbreviations.json"
 _WORD = re.compile(r"[^\W_]+(?:&[^\W_]+)*")
 _VOWELS = set("aeiouy")
 # Work bounds for accent restoration (pyvi's CRF cost grows with word length and word count):
@@ -65,13 +67,6 @@ FIELD_PHRASES = (
 )
 
 
-@lru_cache(maxsize=1)
-def abbreviations() -> dict[str, str]:
-    """The abbreviation table: folded abbreviation → full Vietnamese form."""
-    table = json.loads(_DATA.read_text(encoding="utf-8"))
-    return {k: v for k, v in table.items() if not k.startswith("_") and isinstance(v, str)}
-
-
 def has_diacritics(text: str) -> bool:
     """True when any letter carries a Vietnamese diacritic (or is đ)."""
     for ch in unicodedata.normalize("NFD", text):
@@ -104,32 +99,6 @@ def normalize_periods(text: str) -> str:
         out.append(text[last : mention.start])
         out.append(phrase)
         last = mention.end
-    out.append(text[last:])
-    return "".join(out)
-
-
-def expand_abbreviations(
-    text: str, keep: Callable[[str], bool] | None = None, replace: bool = False
-) -> str:
-    """Add the full form after each known abbreviation: 'DVCTT' → 'DVCTT (dịch vụ công trực tuyến)'
-    (or put it in the abbreviation's place with `replace`, for the encoder).
-
-    `keep(folded_abbreviation)` may veto an expansion (e.g. when the index already has the term)."""
-    table = abbreviations()
-    out: list[str] = []
-    last = 0
-    for match in _WORD.finditer(text):
-        key = fold(match.group(0))
-        full = table.get(key)
-        if full is None or fold(full) == key or (keep is not None and not keep(key)):
-            continue
-        if replace:
-            out.append(text[last : match.start()])
-            out.append(full)
-        else:
-            out.append(text[last : match.end()])
-            out.append(f" ({full})")
-        last = match.end()
     out.append(text[last:])
     return "".join(out)
 
@@ -182,6 +151,12 @@ def _pyvi_tokenizer():  # pragma: no cover - import shim
     from pyvi import ViTokenizer
 
     return ViTokenizer
+
+
+def preload() -> None:
+    """Load pyvi now (≈ 1 s of imports and models), not during the first unaccented question."""
+    restore_accents("khoi dong")
+    segment("khởi động")
 
 
 def bounded_words(text: str) -> tuple[list[str], list[bool]]:
@@ -342,6 +317,6 @@ def prepare_query(
     else:
         dense_base = restorer.restore(original) if restorer else restore_accents(original)
     restored = dense_base != original
-    dense_text = topic_text(expand_abbreviations(normalize_periods(dense_base), replace=True))
+    dense_text = topic_text(replace_abbreviations(normalize_periods(dense_base)))
     lexical_text = expanded if lexical_keep is None else expand_query(original, lexical_keep)
     return PreparedQuery(original, expanded, dense_text, lexical_text, restored)

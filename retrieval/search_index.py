@@ -17,6 +17,7 @@ from retrieval.dense_text import compose_vectors
 from retrieval.embed_cache import CachedEmbedder, EmbeddingCache
 from retrieval.embeddings import Embedder, load_embedder
 from retrieval.passages import Passage
+from retrieval.query_text import preload
 from retrieval.search import HybridSearcher
 from retrieval.vectors import META_FILE, VectorIndex
 
@@ -170,6 +171,7 @@ def load_searcher(
         log.warning("%s: %s", index_dir, status.reason)
         vectors = VectorIndex.build([], np.zeros((0, embedder.dim), np.float32), embedder.name)
     _STATUS[str(Path(index_dir).resolve())] = status
+    preload()  # the first unaccented question after a start would pay pyvi's imports
     return HybridSearcher.over_passages(
         embedder, vectors, [p.id for p in passages], [p.text for p in passages]
     )

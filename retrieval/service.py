@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from retrieval.agencies import AgencyDirectory, Succession
-from retrieval.deadlines import DueRange
+from retrieval.deadlines import DEADLINE_WINDOWS, DueRange, is_ongoing
 from retrieval.kb import AgencyQuery, KnowledgeBase, RecordFilter, RecordView
 from retrieval.models import Clause, Document
 
@@ -102,7 +102,9 @@ class KnowledgeService:
         views = [
             v
             for v in self.kb.records(RecordFilter(due=period, agency=agency or None))
-            if v.record.due_by and start <= v.record.due_by <= end
+            if v.record.due_by
+            and start <= v.record.due_by <= end
+            and not (period.kind in DEADLINE_WINDOWS and is_ongoing(v.record.deadline))
         ]
         views.sort(key=lambda v: (v.record.due_by or "", v.record.document))
         return views
@@ -126,8 +128,8 @@ class KnowledgeService:
     def agency_status(self, name: str) -> AgencyStatus:
         """What became of an agency in the 2025 reorganisation."""
         directory = self.kb.directory
-        canonical = directory.canonical(name)
-        return AgencyStatus(canonical, directory.successor(canonical), directory.current(canonical))
+        own = directory.own_name(name)  # a province's department keeps its province
+        return AgencyStatus(own, directory.successor(own), directory.current(own))
 
     def predecessors(self, name: str) -> list[Succession]:
         """Agencies merged into this one (transitively)."""

@@ -270,9 +270,16 @@ def body_lines() -> list[str]:
     ]
 
 
-def write_text(spec: PlanSpec, layout: Layout, path: Path, pipe: bool = False) -> Path:
-    """A text plan: tab-separated table, or a Markdown pipe table when `pipe`."""
-    lines = head_lines(spec) + [""] + body_lines() + [""]
+def write_text(
+    spec: PlanSpec,
+    layout: Layout,
+    path: Path,
+    pipe: bool = False,
+    body: list[str] | None = None,
+) -> Path:
+    """A text plan: tab-separated table, or a Markdown pipe table when `pipe`; `body` replaces
+    the default body paragraphs (one line each)."""
+    lines = head_lines(spec) + [""] + (body_lines() if body is None else body) + [""]
     rows = table_rows(spec, layout)
     if pipe:
         lines.append("| " + " | ".join(rows[0]) + " |")
@@ -462,3 +469,64 @@ def write_docx_tables(path: Path, tables: list[tuple[str, Layout, list[TaskRow]]
                 table.cell(i, j).text = text
     document.save(str(path))
     return path
+
+
+DUTY_VERBS = ["Hướng dẫn", "Bố trí", "Theo dõi", "Tổng hợp", "Kiểm tra", "Tham mưu"]
+SECTOR_SO = [a for a in PROVINCE if a.startswith("Sở ")]
+
+
+@dataclass
+class BodySpec:
+    """Body paragraphs printed before the tables, and what a reader must recover from them:
+    `duties` maps an agency to the duty sentences given to it (under a heading naming it, alone
+    or among several, or by a "Giao Sở X chủ trì" sentence); `indicators` are (line text,
+    target) of the bullets under a "CHỈ TIÊU" heading."""
+
+    lines: list[str]
+    duties: dict[str, list[str]] = field(default_factory=dict)
+    indicators: list[tuple[str, str]] = field(default_factory=list)
+
+
+def organisation_body(seed: int, bodies: list[str] | None = None) -> BodySpec:
+    """A body with a "CHỈ TIÊU" section of bulleted targets and a "TỔ CHỨC THỰC HIỆN" section
+    whose headings name one body, a "Các Sở: A, B" group or a "Sở C, Sở D" list, and one duty
+    given by a sentence ("Giao Sở E chủ trì …") under a generic heading."""
+    rnd = random.Random(seed)
+    pool = list(bodies or SECTOR_SO)
+    rnd.shuffle(pool)
+    one, group, pair, given = pool[0], pool[1:3], pool[3:5], pool[5]
+
+    def duty() -> str:
+        return (
+            f"{rnd.choice(DUTY_VERBS)} {rnd.choice(OBJECTS)} (việc {seed}-{rnd.randint(100, 999)})."
+        )
+
+    spec = BodySpec(["I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "Thúc đẩy chuyển đổi số toàn diện."])
+    spec.lines += ["2. Chỉ tiêu cụ thể"]
+    for i, (measure, unit) in enumerate(MEASURES):
+        target = f"{rnd.randint(10, 99)}%" if unit == "%" else f"{rnd.randint(2, 40)} {unit}"
+        text = f"{measure[0].lower()}{measure[1:]} của tỉnh (mục {seed}-{i}) đạt {target}"
+        spec.lines.append(f"- Phấn đấu {text};" if i % 2 else f"- {text[0].upper()}{text[1:]}.")
+        spec.indicators.append((text, target))
+    spec.lines += ["II. NHIỆM VỤ", "Các nhiệm vụ cụ thể tại Phụ lục kèm theo."]
+    spec.lines += ["III. TỔ CHỨC THỰC HIỆN", f"1. {one}"]
+    spec.duties[one] = [duty(), duty()]
+    spec.lines += [f"- {d}" for d in spec.duties[one]]
+    spec.lines.append("2. Các Sở: " + ", ".join(g.removeprefix("Sở ") for g in group))
+    shared = duty()
+    spec.lines.append(shared)
+    spec.lines.append("3. " + ", ".join(pair))
+    both = duty()
+    spec.lines.append(both)
+    for g in group:
+        spec.duties[g] = [shared]
+    for g in pair:
+        spec.duties[g] = [both]
+    task = duty()
+    spec.lines += [
+        "4. Các cơ quan, đơn vị liên quan",
+        f"Giao {given} chủ trì, {task[0].lower()}{task[1:]}",
+    ]
+    spec.duties[given] = [task]
+    spec.lines += ["Phụ lục", "DANH MỤC NHIỆM VỤ"]
+    return spec

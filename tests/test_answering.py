@@ -171,6 +171,12 @@ def test_follow_up_refers_to_the_sessions_last_answer(assistant: Assistant) -> N
     assert other.facts == []
 
 
+def test_status_question_after_a_list_is_its_own_question(assistant: Assistant) -> None:
+    assistant.ask("Sở Khoa học và Công nghệ chủ trì những nhiệm vụ nào?", session="t4")
+    ans = assistant.ask("Sở TT&TT bây giờ là sở nào?", session="t4")
+    assert ans.intent != "list" and "hợp nhất vào Sở Khoa học và Công nghệ" in ans.answer
+
+
 def test_follow_up_after_a_list_changes_the_agency(assistant: Assistant) -> None:
     assistant.ask("Sở Nội vụ chủ trì những nhiệm vụ nào trong kế hoạch 402?", session="t3")
     ans = assistant.ask("Còn Sở Tài chính thì sao?", session="t3")
@@ -189,7 +195,7 @@ def test_session_store_forgets_old_and_keeps_last_good_answer() -> None:
     store.remember("a", "q", good)
     store.remember("a", "x", Answer(question="x", intent="not_found", answer="-"))
     turn = store.last("a")
-    assert turn is not None and turn.record_ids == ["003:I.4 2"] and turn.documents == ["003"]
+    assert turn is not None and turn.record_ids == ["003:I.4 2"] and turn.plans == ["003"]
     store.remember("b", "q", good)
     store.remember("c", "q", good)
     assert store.last("a") is None  # evicted (size 2)

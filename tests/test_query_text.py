@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answer.vocabulary import plain_question
+from retrieval.abbreviations import replace_abbreviations
 from retrieval.query_text import (
     AccentRestorer,
     abbreviations,
@@ -45,6 +47,20 @@ def test_words_that_are_not_abbreviations_stay() -> None:
     assert expand_abbreviations(text) == text
     assert expand_abbreviations("DVCTT", keep=lambda key: key != "dvctt") == "DVCTT"
     assert all(k == k.lower() for k in abbreviations())
+
+
+def test_one_expander_for_search_and_answers() -> None:
+    """Search and answering expand alike: joined abbreviations typed with any separators, "AI"
+    (artificial intelligence) but never "ai" (who)."""
+    for typed in ("Sở LĐ-TB&XH", "Sở LĐTB&XH", "Sở LĐTBXH"):
+        assert "Thương binh và Xã hội" in expand_abbreviations(typed), typed
+        assert "Thương binh và Xã hội" in plain_question(typed).plain, typed
+    assert "trí tuệ nhân tạo" in expand_abbreviations("ứng dụng AI trong y tế")
+    assert expand_abbreviations("ai chủ trì") == "ai chủ trì"
+    assert expand_abbreviations("KH-UBND") == "KH (kế hoạch)-UBND (ủy ban nhân dân)"
+    # letters of a document symbol name its issuer and kind, not what they abbreviate
+    for symbol in ("Kế hoạch 402/KH-UBND", "Quyết định 176/QĐ-UBND", "Nghị quyết 06-NQ/TU"):
+        assert expand_abbreviations(symbol) == symbol
 
 
 @pytest.mark.parametrize(
@@ -126,7 +142,7 @@ def test_topic_text_drops_only_asking_words(question: str, topic: str) -> None:
 
 
 def test_encoder_reads_abbreviations_spelt_out_once() -> None:
-    assert expand_abbreviations("Tỷ lệ DVCTT", replace=True) == "Tỷ lệ dịch vụ công trực tuyến"
+    assert replace_abbreviations("Tỷ lệ DVCTT") == "Tỷ lệ dịch vụ công trực tuyến"
     pq = prepare_query("Ai chủ trì CSDL đất đai?")
     assert pq.dense_text == "cơ sở dữ liệu đất đai"
     assert "CSDL (cơ sở dữ liệu)" in pq.lexical_text  # the lexical channel keeps both forms
@@ -135,3 +151,10 @@ def test_encoder_reads_abbreviations_spelt_out_once() -> None:
 def test_segment_joins_compounds() -> None:
     assert "Chuyển_đổi" in segment("Chuyển đổi số cộng đồng")
     assert segment("   ") == ""
+
+
+def test_preload_loads_pyvi_before_any_question() -> None:
+    from retrieval.query_text import _pyvi_tokenizer, _pyvi_utils, preload
+
+    preload()
+    assert _pyvi_utils.cache_info().currsize == 1 and _pyvi_tokenizer.cache_info().currsize == 1

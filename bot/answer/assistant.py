@@ -10,8 +10,8 @@ from pathlib import Path
 
 from bot.answer import compose
 from bot.answer.answerers.agency_status import agency_status
-from bot.answer.answerers.duties import asks_duties, duties
-from bot.answer.answerers.follow_up import follow_up, is_follow_up
+from bot.answer.answerers.duties import asks_duties, duties, lead_rows_instead
+from bot.answer.answerers.follow_up import follow_up, is_follow_up, topic_follow_up
 from bot.answer.answerers.guidance import guidance
 from bot.answer.answerers.lists import list_rows
 from bot.answer.answerers.not_found import not_found
@@ -27,7 +27,7 @@ from bot.answer.grounding import (
 from bot.answer.intent import QuestionFrame, place_documents, read_question
 from bot.answer.policy import POLICY, Policy
 from bot.answer.ranking import Candidate, rank
-from bot.answer.session import SessionStore, Turn
+from bot.answer.session import SessionStore, Turn, answer_plans
 from bot.answer.vocabulary import plain_question
 from bot.schemas import Answer
 from retrieval.deadlines import today as default_today
@@ -50,6 +50,10 @@ _NUMBER = re.compile(r"\d")
 _SMALL_TALK = frozenset(
     "xin chao chao ban hello hi alo cam on thanks thank you ok oke bot oi a nhe giup toi voi".split()
 )
+
+
+# How a topic follow-up is asked, by the kind of the answer it follows.
+_ASKED_AS = {"owner_deadline": "Ai chủ trì {}?", "indicator": "Chỉ tiêu {} là bao nhiêu?"}
 
 
 class Assistant:
@@ -127,21 +131,30 @@ class Assistant:
         plain = plain_question(text).plain
         frame.places = place_documents(fold(plain), ctx.documents)
         if turn is not None:
-            again = self._follow_up(frame, plain, turn)
+            status = agency_status(ctx, frame)  # a question of its own, even right after a list
+            if status is not None:
+                return status
+            again = self._follow_up(frame, plain, turn) or self._same_plan(frame, turn)
             if again is not None:
                 return again
+        return self._route(frame, plain)
+
+    def _route(self, frame: QuestionFrame, plain: str) -> Answer:
+        """The dispatch steps after the follow-ups (policy.DISPATCH_ORDER)."""
+        ctx = self.ctx
+        text = frame.text
         asks_nothing = not content_tokens(text) and not frame.period and not frame.agencies
         if asks_nothing or set(tokens(text)) <= _SMALL_TALK:
             return Answer(question=text, intent="not_found", answer=HELP_TEXT)
+        status = agency_status(ctx, frame)  # about the agency, whatever place it serves
+        if status is not None:
+            return status
         places = unknown_places(plain, ctx.vocab)
         if places:
             reason = f"Các kế hoạch hiện có không nhắc đến {', '.join(places)}."
             return not_found(ctx, frame, reason)
-        status = agency_status(ctx, frame)
-        if status is not None:
-            return status
         if asks_duties(frame):
-            found = duties(ctx, frame)
+            found = duties(ctx, frame) or lead_rows_instead(ctx, frame)
             if found is not None:
                 return found
         if frame.wants_list and not frame.agencies:
@@ -187,6 +200,41 @@ class Assistant:
         if is_follow_up(frame, plain, turn):
             return follow_up(self.ctx, frame, turn)
         return None
+
+    def _same_plan(self, frame: QuestionFrame, turn: Turn) -> Answer | None:
+        """ "Còn X thì sao?" naming no plan: X asked as the last question was, in the plans of the
+        last answer when they hold an answer (said so), otherwise in every plan."""
+        topic = topic_follow_up(frame.text)
+        if topic is None or frame.documents or not turn.plans:
+            return None
+        ctx = self.ctx
+        # asked as the last answer was asked, so the same bars judge it as a direct question
+        question = _ASKED_AS.get(turn.answer.intent, "{}").format(topic)
+        plain = plain_question(question).plain
+        asked = read_question(question, ctx.documents, ctx.directory.find_in_text, ctx.today())
+        asked.places = place_documents(fold(plain), ctx.documents)
+        asked.documents = list(turn.plans)
+        holds = ctx.plans_hold(content_tokens(plain_question(topic).plain), turn.plans)
+        scoped = self._route(asked, plain) if holds else None
+        asked.documents = []
+        broad = self._route(asked, plain)
+        plans = ", ".join(ctx.plan_name(d) for d in turn.plans)
+        elsewhere = broad.intent != "not_found" and not set(answer_plans(broad)) <= set(turn.plans)
+        margin = self.policy.follow_up_plan_margin
+        if (
+            scoped is not None
+            and scoped.intent != "not_found"
+            and not (elsewhere and broad.confidence > scoped.confidence + margin)
+        ):
+            scoped.answer = f"Vẫn theo {plans} (như câu trước):\n{scoped.answer}"
+            answer = scoped
+        else:
+            answer = broad
+            if elsewhere:
+                note = f"{plans} (câu trước) không nêu nội dung này; theo kế hoạch khác:"
+                answer.answer = f"{note}\n{broad.answer}"
+        answer.question = frame.text
+        return answer
 
     # -- ranked answers -----------------------------------------------------------------------------
     def _answer_from(self, frame: QuestionFrame, candidates: list[Candidate]) -> Answer:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.schemas import NOT_FOUND_TEXT
+from retrieval.deadlines import is_ongoing
 
 Fact = dict[str, Any]
 Display = Callable[[str], str]
@@ -46,7 +47,10 @@ def deadline_text(fact: Fact, today: date) -> str:
     if fact.get("deadline_inherited"):
         text += " (theo thời hạn chung của kế hoạch)"
     due_by = fact.get("due_by")
-    if due_by and date.fromisoformat(due_by) < today:
+    if due_by and is_ongoing(raw):  # continuing work: no day it is due, so never "late"
+        ended = date.fromisoformat(due_by) < today
+        text += f" — làm thường xuyên trong kỳ kế hoạch ({'đã kết thúc' if ended else 'đến'} {format_date(due_by)})"
+    elif due_by and date.fromisoformat(due_by) < today:
         text += f" — hạn này đã qua (hết {format_date(due_by)})"
     return text
 

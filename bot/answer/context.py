@@ -9,8 +9,8 @@ from datetime import date
 from bot.answer.grounding import Vocabulary, build_vocabulary, content_tokens, tokens
 from bot.answer.intent import QuestionFrame
 from bot.answer.policy import POLICY, Policy
-from bot.answer.vocabulary import expand_passage
 from bot.schemas import Citation
+from retrieval.abbreviations import expand_abbreviations
 from retrieval.kb import RecordView
 from retrieval.models import Clause, Document
 from retrieval.passages import Passage
@@ -48,7 +48,7 @@ class AnswerContext:
         self.policy = policy
         self.today = today
         self.passages = {p.id: p for p in passages}
-        self.vocab: Vocabulary = build_vocabulary(expand_passage(p.text) for p in passages)
+        self.vocab: Vocabulary = build_vocabulary(expand_abbreviations(p.text) for p in passages)
         self.documents: list[Document] = service.documents()
         self.docs_by_id = {d.id: d for d in self.documents}
         self.views: dict[str, RecordView] = {v.record.id: v for v in service.records()}
@@ -64,23 +64,25 @@ class AnswerContext:
             d.id: f"{d.title} {d.short_name} {d.issuer} {d.number} {' '.join(d.aliases)}"
             for d in self.documents
         }
-        self.passage_tokens = {p.id: tokens(expand_passage(p.text)) for p in passages}
+        self.passage_tokens = {p.id: tokens(expand_abbreviations(p.text)) for p in passages}
         for item_id, view in self.views.items():  # a row's agencies are evidence too
             r = view.record
             names = [r.coordinating_raw, r.leader or "", *view.lead_current]
             names += view.coordinating_current
             if item_id in self.passage_tokens:
                 self.passage_tokens[item_id] = self.passage_tokens[item_id] + tokens(
-                    expand_passage(" ".join(names))
+                    expand_abbreviations(" ".join(names))
                 )
         self.doc_tokens = {d: tokens(text) for d, text in self.doc_context.items()}
         # An indicator's name, its target and the words any question about a target uses.
         self.indicator_tokens = {
-            i: tokens(expand_passage(f"{v.record.content} {v.record.target or ''}"))
+            i: tokens(expand_abbreviations(f"{v.record.content} {v.record.target or ''}"))
             + tokens(f"{INDICATOR_WORDS} {self.doc_context.get(v.record.document, '')}")
             for i, v in self.views.items()
             if v.record.kind == "indicator"
         }
+        self._doc_words: dict[str, set[str]] = {}  # filled by plans_hold
+        self._bodies: dict[str, tuple[list[str], list[str]]] = {}  # filled by clause_bodies
         self.ids_by_doc: dict[str, set[str]] = {}
         for p in passages:
             self.ids_by_doc.setdefault(p.document, set()).add(p.id)
@@ -95,6 +97,30 @@ class AnswerContext:
         for doc_id in scope:
             allowed |= self.ids_by_doc.get(doc_id, set())
         return allowed
+
+    def clause_bodies(self, clause: Clause) -> tuple[list[str], list[str]]:
+        """(bodies its heading lists, bodies its text gives work to), read once per clause."""
+        found = self._bodies.get(clause.id)
+        if found is None:
+            heading = clause.heading_path[-1] if clause.heading_path else ""
+            found = (
+                self.directory.heading_bodies(heading),
+                self.directory.assigned_in(clause.text),
+            )
+            self._bodies[clause.id] = found
+        return found
+
+    def plans_hold(self, words: list[str], plans: list[str]) -> bool:
+        """Whether every word the corpus uses is used somewhere in these plans (a topic such plans
+        never mention is not theirs, whatever a partial match scores)."""
+        used = set()
+        for doc in plans:
+            if doc not in self._doc_words:
+                self._doc_words[doc] = {
+                    t for i in self.ids_by_doc.get(doc, ()) for t in self.passage_tokens.get(i, [])
+                }
+            used |= self._doc_words[doc]
+        return all(w in used for w in words if self.vocab.token_df[w])
 
     def involves(self, item_id: str, agencies: list[str]) -> bool:
         """Whether a record's lead or coordinating cells name one of the agencies."""
@@ -155,10 +181,13 @@ class AnswerContext:
         """Positions of the words that name one of `documents`: runs of its name begun by a
         document word ("kế hoạch", "KH", "công văn" …), its aliases, its number; with
         `title_runs`, every run of ≥ 2 words of its name."""
-        naming = " | ".join(" ".join(tokens(self.doc_context.get(d, ""))) for d in documents)
+        naming = " | ".join(
+            " ".join(fold(w) for w in _WORD.findall(self.doc_context.get(d, "")))
+            for d in documents
+        )  # split as the question is split ("7/KH-UBND" → 7 kh ubnd)
         naming = f" {naming} "
         aliases = [
-            tokens(a)
+            [fold(w) for w in _WORD.findall(a)]
             for d in documents
             for a in (self.docs_by_id[d].aliases if d in self.docs_by_id else [])
         ]

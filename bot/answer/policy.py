@@ -20,9 +20,9 @@ from dataclasses import dataclass, fields, replace
 # The router tries these steps in order; the first that returns an answer wins.
 DISPATCH_ORDER = (
     "help",  # empty question or small talk → help text
+    "agency_status",  # "Sở TT&TT (tỉnh Bắc Ninh) bây giờ là sở nào?" → the succession table
     "follow_up",  # "còn cơ quan phối hợp thì sao?" → about the session's last row or plan
     "unknown_place",  # a place the plans never name → honest not-found
-    "agency_status",  # "Sở TT&TT bây giờ là sở nào?" → the succession table
     "duties",  # "Sở Tài chính có trách nhiệm gì?" → clauses under the agency's heading
     "list",  # "Sở Nội vụ chủ trì những nhiệm vụ nào?" → structured query, every row
     "ranked",  # search, rerank, then record / indicator / guidance answer or not-found
@@ -62,6 +62,8 @@ class Policy:
     topic_df_share: float = 0.10  # a list topic phrase must be rarer than this share of passages
     # -- scope (tuned) ---------------------------------------------------------------------------
     plan_margin: float = 0.05  # rivals from other plans this close → answer per plan, offer choice
+    # "Còn X thì sao?": another plan's answer must cover this much more to leave the last plan
+    follow_up_plan_margin: float = 0.15
     # -- speed (tuned for latency, checked for accuracy) -----------------------------------------
     # lexical top hit covering this much → skip the encoder; 0.70 vs 0.85 on the generated set:
     # owner 0.947 vs 0.945, indicator 0.970 vs 0.993, the rest equal; p95 of new questions 72

@@ -27,14 +27,21 @@ class Turn:
         return [str(f.get("id")) for f in self.answer.facts if f.get("id")]
 
     @property
-    def documents(self) -> list[str]:
-        """Plans the answer quoted (document ids)."""
-        out: list[str] = []
-        for f in self.answer.facts:
-            doc = str(f.get("id") or "").split(":", 1)[0]
-            if doc and doc not in out:
-                out.append(doc)
-        return out
+    def plans(self) -> list[str]:
+        """Plans the answer was about (document ids)."""
+        return answer_plans(self.answer)
+
+
+def answer_plans(answer: Answer) -> list[str]:
+    """Plans an answer is about: its rows' and its quoted clauses' document ids, in order."""
+    out: list[str] = []
+    ids = [str(f.get("id") or "") for f in answer.facts]
+    ids += [c.record_id or c.clause_id or "" for c in answer.citations]
+    for item in ids:
+        doc = item.split(":", 1)[0] if ":" in item else ""
+        if doc and doc not in out:
+            out.append(doc)
+    return out
 
 
 class SessionStore:

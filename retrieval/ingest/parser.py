@@ -11,6 +11,7 @@ from pathlib import Path
 
 from retrieval.ingest.blocks import SourceLines
 from retrieval.ingest.body import parse_clauses
+from retrieval.ingest.body_indicators import body_indicators
 from retrieval.ingest.read import read_source
 from retrieval.ingest.tables_models import parse_model_tables
 from retrieval.ingest.tables_plan import parse_plan_tables
@@ -80,11 +81,15 @@ def parse_lines(doc: Document, source: SourceLines) -> ParsedDocument:
             result.records.append(rec)
     skip = table_skip_lines(result.records, source.lines)
     result.clauses = parse_clauses(doc, source.lines, skip)
+    in_body = body_indicators(doc, result.clauses, result.records)
+    result.records.extend(in_body)
     body_ids = {c.id for c in result.clauses}
     result.clauses += [c for c in table_clauses if c.id not in body_ids]
     result.clauses.sort(key=lambda c: c.line_start)
     for item in [*result.records, *result.clauses]:
         item.source = source.where.get(item.line_start, "")
+    for record in in_body:  # a body line is cited by its line when the source has no page
+        record.source = record.source or f"dòng {record.line_start}"
     return result
 
 

@@ -18,6 +18,18 @@ STATUS_CUE = re.compile(
 )
 
 
+def _named_with_province(ctx: AnswerContext, frame: QuestionFrame) -> list[str]:
+    """The agencies asked about, each with the province the question gives it ("Sở TT&TT tỉnh
+    Bắc Ninh"), so the answer names that province's department."""
+    directory = ctx.directory
+    bases = {m: directory.provincial(m) for m in directory.provincial_mentions(frame.text)}
+    names: list[str] = []
+    for agency in frame.agencies:
+        own = [m for m, found in bases.items() if found is not None and found[0] == agency]
+        names += [n for n in own or [agency] if n not in names]
+    return names
+
+
 def agency_status(ctx: AnswerContext, frame: QuestionFrame) -> Answer | None:
     """What became of the agencies the question names, with the date and the legal source."""
     asked = _PARENTHESES.sub(" ", frame.folded)  # "Sở TT&TT (nay là Sở KH&CN) có …" is no status
@@ -26,7 +38,7 @@ def agency_status(ctx: AnswerContext, frame: QuestionFrame) -> Answer | None:
     if asks_duties(frame):
         return None
     lines: list[str] = []
-    for name in frame.agencies:
+    for name in _named_with_province(ctx, frame):
         status = ctx.service.agency_status(name)
         step = status.step
         if step is None:

@@ -34,6 +34,25 @@ _LABELS = {
 }
 
 
+# "Còn / Thế còn / Vậy còn X thì sao?": X is a new topic asked as the last question was.
+_TOPIC_LEAD = re.compile(r"^\s*(?:(?:thế|vậy|the|vay)\s+)?(?:còn|con)\s+", re.IGNORECASE)
+_TOPIC_TAIL = re.compile(
+    r"[\s,]*(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao|như thế nào|nhu the nao)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def topic_follow_up(text: str) -> str | None:
+    """The topic of a question phrased as a follow-up ("Còn X thì sao?" → X), else None."""
+    lead = _TOPIC_LEAD.match(text)
+    tail = _TOPIC_TAIL.search(text)
+    if not lead and not tail:
+        return None
+    topic = text[lead.end() if lead else 0 : tail.start() if tail else len(text)]
+    topic = topic.strip(" ?.!,")
+    return topic if content_tokens(topic) else None
+
+
 def is_follow_up(frame: QuestionFrame, plain: str, turn: Turn | None) -> bool:
     """A question with no topic of its own, asked after an answer about rows."""
     if turn is None or not turn.record_ids or frame.documents:
