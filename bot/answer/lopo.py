@@ -31,7 +31,6 @@ GRID: dict[str, tuple[float, ...]] = {
     "min_clause_coverage": (0.22, 0.26, 0.30, 0.36, 0.42),
     "agreement_relief": (0.0, 0.05, 0.10, 0.15),
     "lexical_only_coverage": (0.5, 0.6, 0.7),
-    "unseen_weight": (0.0, 0.25, 0.5, 1.0),
     "unseen_phrase_weight": (0.0, 0.25, 0.5, 1.0),
     "agency_bonus": (0.0, 0.1, 0.2),
     "run_bonus": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
