@@ -88,9 +88,15 @@ class AnswerContext:
             self.ids_by_doc.setdefault(p.document, set()).add(p.id)
 
     # -- scope -------------------------------------------------------------------------------------
+    @staticmethod
+    def scope(frame: QuestionFrame) -> list[str]:
+        """The plans a question limits itself to: those it names, else those of the place it
+        names ("Sở Y tế tỉnh Lâm Hà"); empty for every plan. Every step reads it from here."""
+        return frame.documents or frame.places
+
     def allowed(self, frame: QuestionFrame) -> set[str] | None:
         """Passage ids of the plans the question names (None: every plan)."""
-        scope = frame.documents or frame.places
+        scope = self.scope(frame)
         if not scope:
             return None
         allowed: set[str] = set()

@@ -10,7 +10,8 @@ from typing import Literal
 
 from retrieval.deadlines import DueRange, PeriodMention, period_mentions, relative_period, today
 from retrieval.models import Document
-from retrieval.textnorm import fold
+from retrieval.query_text import has_diacritics
+from retrieval.textnorm import fold, nfc
 
 Role = Literal["lead", "coordinating", "any"]
 
@@ -28,6 +29,9 @@ _PERIOD_LIST_RE = re.compile(r"\b(?:viec|cong viec|nhiem vu|mo hinh|chi tieu|nv)
 _OWNER_RE = re.compile(
     r"\b(?:ai|don vi nao|co quan nao|so nao|ben nao|noi nao|dau moi)\b"
     r"|\bchu tri\b|\bphoi hop\b|\bhan\b|\bhan chot\b|\bkhi nao\b|\bbao gio\b"
+    # "trước lúc nào", "tháng nào": a row's deadline is a month, quarter or year; "ngày nào"
+    # asks for a day, which plans print in body clauses ("báo cáo trước ngày 15/12"), not rows
+    r"|\b(?:luc|thoi diem|thang|nam|quy) nao\b"
     r"|\bthoi gian\b|\bthoi han\b|\bxong\b|\bhoan thanh\b|\bgiai doan nao\b|\bquy may\b|\bq may\b"
 )
 _QUANTITY_RE = re.compile(
@@ -40,7 +44,22 @@ _GUIDANCE_RE = re.compile(
     r"|\bkh nao\b|\bke hoach nao\b|\bdia chi\b|\bo dau\b|\bnhu the nao\b|\bhuong dan\b"
 )
 _ROLE_COORD_RE = re.compile(r"\bphoi hop\b|\btham gia phoi hop\b")
-_ROLE_LEAD_RE = re.compile(r"\bchu tri\b|\bdau moi\b|\bphu trach\b|\bduoc giao\b|\blam\b")
+_ROLE_LEAD_RE = re.compile(r"\bchu tri\b|\bdau moi\b|\bphu trach\b|\bduoc giao\b")
+# "làm" (does) folds to "lam", as the place "Lâm Hà" does: read it with its diacritics when the
+# question has them
+_DOES = re.compile(r"(?<!\w)làm(?!\w)", re.IGNORECASE)
+_DOES_BARE = re.compile(r"\blam\b")
+
+
+def _asks_who_does(question: str, folded: str) -> bool:
+    """A lead cue ("chủ trì", "đầu mối", "làm" …) in the question."""
+    if _ROLE_LEAD_RE.search(folded):
+        return True
+    return bool(
+        _DOES.search(nfc(question)) if has_diacritics(question) else _DOES_BARE.search(folded)
+    )
+
+
 _KIND_WORDS = {
     "task": re.compile(r"\bnhiem vu\b|\bviec\b|\bcong viec\b"),
     "model": re.compile(r"\bmo hinh\b"),
@@ -171,9 +190,10 @@ def read_question(
     frame.wants_quantity = bool(_QUANTITY_RE.search(folded))
     frame.wants_indicator = bool(_INDICATOR_RE.search(folded))
     frame.wants_guidance = bool(_GUIDANCE_RE.search(folded))
-    if _ROLE_COORD_RE.search(folded) and not _ROLE_LEAD_RE.search(folded):
+    leads = _asks_who_does(question, folded)
+    if _ROLE_COORD_RE.search(folded) and not leads:
         frame.role = "coordinating"
-    elif _ROLE_LEAD_RE.search(folded):
+    elif leads:
         frame.role = "lead"
     frame.kinds = [kind for kind, rx in _KIND_WORDS.items() if rx.search(folded)]
     return frame

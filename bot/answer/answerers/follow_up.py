@@ -18,7 +18,13 @@ _BACK_WORDS = frozenset(
 )
 _FIELDS = (
     ("coordinating", re.compile(r"\bphoi hop\b|\bthuc hien\b|\bcung lam\b")),
-    ("deadline", re.compile(r"\bhan\b|\bkhi nao\b|\bbao gio\b|\bthoi gian\b|\bthoi han\b")),
+    (
+        "deadline",
+        re.compile(
+            r"\bhan\b|\bkhi nao\b|\bbao gio\b|\bthoi gian\b|\bthoi han\b"
+            r"|\b(?:luc|thoi diem|thang|nam|quy) nao\b"
+        ),
+    ),
     ("leader", re.compile(r"\blanh dao\b|\bchi dao\b")),
     ("target", re.compile(r"\bmuc tieu\b|\bchi tieu\b|\bbao nhieu\b")),
     ("product", re.compile(r"\bsan pham\b")),

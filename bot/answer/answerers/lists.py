@@ -37,7 +37,8 @@ def list_rows(ctx: AnswerContext, frame: QuestionFrame) -> Answer | None:
     """The structured list a question asks for; None when no row matches."""
     kind = list_kind(frame)
     views: dict[str, RecordView] = {}
-    document = frame.documents[0] if len(frame.documents) == 1 else None
+    scope = ctx.scope(frame)
+    document = scope[0] if len(scope) == 1 else None
     for agency in frame.agencies or [None]:
         f = RecordFilter(document=document, kind=kind, due=frame.period)
         if agency is not None:
@@ -49,7 +50,7 @@ def list_rows(ctx: AnswerContext, frame: QuestionFrame) -> Answer | None:
                 f.agency = agency
         for v in ctx.service.records(f):
             views.setdefault(v.record.id, v)
-    found = list(views.values())
+    found = [v for v in views.values() if not scope or v.record.document in scope]
     if frame.period is not None and frame.period.due_by is not None:
         found = [v for v in found if due_within(v, frame.period)]
     found = _topic_filter(ctx, frame, found)
