@@ -188,8 +188,7 @@ class AnswerContext:
         document word ("kế hoạch", "KH", "công văn" …), its aliases, its number; with
         `title_runs`, every run of ≥ 2 words of its name."""
         naming = " | ".join(
-            " ".join(fold(w) for w in _WORD.findall(self.doc_context.get(d, "")))
-            for d in documents
+            " ".join(fold(w) for w in _WORD.findall(self.doc_context.get(d, ""))) for d in documents
         )  # split as the question is split ("7/KH-UBND" → 7 kh ubnd)
         naming = f" {naming} "
         aliases = [
