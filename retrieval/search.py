@@ -137,6 +137,16 @@ class HybridSearcher:
             dense = self.vector_index.search(self.query_vector(prepared.dense_text), depth)
             if allowed is not None:
                 dense = [(i, s) for i, s in dense if i in allowed]
+        return self.fuse(result, lexical, dense, k)
+
+    def fuse(
+        self,
+        result: ChannelResults,
+        lexical: list[tuple[str, float]],
+        dense: list[tuple[str, float]],
+        k: int,
+    ) -> ChannelResults:
+        """`result` holding both channels' rankings and their fused top-k (RRF)."""
         result.lexical, result.dense = lexical, dense
         lex_rank = {item: r for r, (item, _) in enumerate(lexical, start=1)}
         dense_rank = {item: r for r, (item, _) in enumerate(dense, start=1)}

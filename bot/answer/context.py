@@ -18,6 +18,12 @@ from retrieval.service import KnowledgeService
 from retrieval.textnorm import fold
 
 _WORD = re.compile(r"[\w&]+")
+# Words that begin a document's name in a question ("trong Kế hoạch thí điểm …", "KH 402").
+_DOC_WORDS = frozenset(
+    ["ke hoach", "kh", "cong van", "cv", "huong dan", "tai lieu", "van ban", "quyet dinh", "qd"]
+)
+_ROLE_WORDS = frozenset(["phu trach", "dau moi"])  # "ai phụ trách": asks who, names no topic
+_ASKERS = frozenset(["ai", "nao", "la"])
 INDICATOR_WORDS = (
     "chỉ tiêu mục tiêu tỷ lệ tỷ trọng phần trăm đạt phải đạt phấn đấu mức năm 2025 2026 2030 "
     "cơ quan đầu mối theo dõi thành phố"
@@ -132,31 +138,82 @@ class AnswerContext:
         return any(matches(a, p)[0] for a in agencies for p in printed)
 
     def residual_question(self, frame: QuestionFrame, text: str | None = None) -> str:
-        """The question (its words) without the phrases that only name its plan."""
+        """The question without the words that only name its plan ("trong Kế hoạch 402", "(KH
+        402)", an alias) and without role asks ("ai phụ trách"): its topic, as typed. Words the
+        plan's title shares with the topic ("xã chuyển đổi số điển hình" in a plan about
+        "mô hình chuyển đổi số điển hình") stay unless a document word starts their run."""
         text = frame.text if text is None else text
-        if not frame.documents:
+        spans = [m.span() for m in _WORD.finditer(text)]
+        keys = [fold(text[a:b]) for a, b in spans]
+        cut: set[int] = set()
+        for i in range(1, len(keys)):  # "ai phụ trách", "đơn vị nào là đầu mối"
+            before = text[spans[i - 2][1] : spans[i - 1][0]] if i >= 2 else ""
+            asked = i == 1 or keys[i - 2] in _ASKERS or bool(re.search(r"[,;:(]", before))
+            if f"{keys[i - 1]} {keys[i]}" in _ROLE_WORDS and asked:
+                cut |= {i - 1, i}
+        if frame.documents:
+            cut |= self._plan_naming(keys, frame.documents)
+            for i in range(1, len(spans)):  # the symbol glued to a cut number: 402/KH-UBND
+                if i - 1 in cut and re.fullmatch(r"[/-]", text[spans[i - 1][1] : spans[i][0]]):
+                    cut.add(i)
+        if not cut:
             return text
+        kept, last = [], 0
+        for i, (a, b) in enumerate(spans):
+            if i in cut:
+                kept.append(text[last:a])
+                last = b
+        kept.append(text[last:])
+        residual = re.sub(r"\(\s*\)", " ", "".join(kept))
+        residual = re.sub(r"\s+([,.;:?)])", r"\1", re.sub(r"\s{2,}", " ", residual)).strip()
+        return residual if content_tokens(residual) else text
+
+    def title_terms(self, frame: QuestionFrame, residual: str) -> frozenset[str]:
+        """Terms (tokens and word pairs) of the residual question's runs shared with the named
+        plan's title: inside that plan every row is about its title ("chuyển đổi số"), so they
+        are weak evidence for one row (coverage weighs them `Policy.title_weight`)."""
+        if not frame.documents:
+            return frozenset()
+        spans = [m.span() for m in _WORD.finditer(residual)]
+        keys = [fold(residual[a:b]) for a, b in spans]
+        cut = sorted(self._plan_naming(keys, frame.documents, title_runs=True))
+        terms = {t for i in cut for t in tokens(keys[i])}
+        terms |= {f"{keys[i]} {keys[i + 1]}" for i in cut if i + 1 in cut}
+        return frozenset(terms)
+
+    def _plan_naming(
+        self, keys: list[str], documents: list[str], title_runs: bool = False
+    ) -> set[int]:
+        """Positions of the words that name one of `documents`: runs of its name begun by a
+        document word ("kế hoạch", "KH", "công văn" …), its aliases, its number; with
+        `title_runs`, every run of ≥ 2 words of its name."""
         naming = " | ".join(
-            " ".join(fold(w) for w in _WORD.findall(self.doc_context.get(d, "")))
-            for d in frame.documents
-        )  # split as the question is split below ("7/KH-UBND" → 7 kh ubnd)
+            " ".join(fold(w) for w in _WORD.findall(self.doc_context.get(d, ""))) for d in documents
+        )  # split as the question is split ("7/KH-UBND" → 7 kh ubnd)
         naming = f" {naming} "
-        words = _WORD.findall(text)
-        keys = [fold(w) for w in words]
-        kept: list[str] = []
+        aliases = [
+            [fold(w) for w in _WORD.findall(a)]
+            for d in documents
+            for a in (self.docs_by_id[d].aliases if d in self.docs_by_id else [])
+        ]
+        cut: set[int] = set()
         i = 0
-        while i < len(words):
+        while i < len(keys):
             j = i + 1
-            while j <= len(words) and f" {' '.join(keys[i:j])} " in naming:
+            while j <= len(keys) and f" {' '.join(keys[i:j])} " in naming:
                 j += 1
             span = j - 1 - i  # longest run of words starting at i found in the plan's name
-            if span >= 2 or (span == 1 and keys[i].isdigit()):
-                i += span
+            alias = max((len(a) for a in aliases if a and keys[i : i + len(a)] == a), default=0)
+            led = span >= 2 and (
+                title_runs or keys[i] in _DOC_WORDS or " ".join(keys[i : i + 2]) in _DOC_WORDS
+            )
+            if led or alias or (span >= 1 and keys[i].isdigit()):
+                width = max(span if led or keys[i].isdigit() else 0, alias)
+                cut |= set(range(i, i + width))
+                i += width
                 continue
-            kept.append(words[i])
             i += 1
-        residual = " ".join(kept)
-        return residual if content_tokens(residual) else text
+        return cut
 
     def printed_agencies(self, folded_question: str) -> list[str]:
         """Agencies named in the question as printed in the tables, when the directory lacks them."""

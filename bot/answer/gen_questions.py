@@ -21,7 +21,7 @@ from typing import Any
 from retrieval.kb import KnowledgeBase, RecordFilter, RecordView
 from retrieval.models import Clause, Document
 from retrieval.query_text import abbreviations
-from retrieval.textnorm import fold
+from retrieval.textnorm import fold, nfc
 
 SEED = 20261126
 
@@ -87,22 +87,25 @@ ABSENT_THINGS = (
     "tiền mã hóa",
 )
 ABSENT_WHO = ("hộ nông dân", "bệnh viện tư nhân", "trường mầm non", "ngư dân", "doanh nghiệp FDI")
-# Everyday words officials use instead of the plans' words (paraphrase style).
-PARAPHRASES = (
-    ("triển khai", "làm"),
-    ("xây dựng", "làm"),
-    ("nâng cấp", "cải tiến"),
-    ("hoàn thiện", "làm xong"),
-    ("cơ sở dữ liệu", "kho dữ liệu"),
-    ("ứng dụng", "phần mềm"),
-    ("người dân", "bà con"),
-    ("doanh nghiệp", "công ty"),
-    ("trực tuyến", "online"),
-    ("tổ chức", "mở"),
-    ("đào tạo", "dạy"),
-    ("bồi dưỡng", "tập huấn"),
-    ("hệ thống", "hệ thống"),
-    ("thành phố", "TP"),
+# Everyday words officials use instead of the plans' words (paraphrase style), and where in a
+# topic they apply: a row's topic starts with its action ("Tổ chức hội nghị", "Ứng dụng công
+# nghệ …"), so a word that is a verb there and a noun elsewhere ("cá nhân, tổ chức"; "nền
+# tảng, ứng dụng") is swapped only where it has the sense its everyday word has.
+LEAD, INNER, ANYWHERE = "lead", "inner", "anywhere"
+PARAPHRASES: tuple[tuple[str, str, str], ...] = (
+    ("triển khai", "làm", ANYWHERE),
+    ("xây dựng", "làm", ANYWHERE),
+    ("nâng cấp", "cải tiến", ANYWHERE),
+    ("hoàn thiện", "làm xong", LEAD),  # "hoàn thiện cơ chế" = perfect, not finish, inside
+    ("cơ sở dữ liệu", "kho dữ liệu", ANYWHERE),
+    ("ứng dụng", "phần mềm", INNER),  # the noun (an app), not the verb (to apply)
+    ("người dân", "bà con", ANYWHERE),
+    ("doanh nghiệp", "công ty", ANYWHERE),
+    ("trực tuyến", "online", ANYWHERE),
+    ("tổ chức", "mở", LEAD),  # the verb (to hold), not the noun (an organisation)
+    ("đào tạo", "dạy", ANYWHERE),
+    ("bồi dưỡng", "tập huấn", ANYWHERE),
+    ("thành phố", "TP", ANYWHERE),
 )
 _LEADING = re.compile(r"^(?:mô hình|nhiệm vụ|chỉ tiêu)\s*:\s*", re.IGNORECASE)
 _NUMBERING = re.compile(r"^[\s\divxlcIVXLC.)\-–+*•a-zđ]{0,6}[.)]\s+")
@@ -135,16 +138,56 @@ _DANGLING = frozenset(
 )
 
 
-def topic(text: str, words: int = 12) -> str:
+def topic(text: str, words: int = 12, compounds: frozenset[str] = frozenset()) -> str:
     """The first sentence of a cell or clause, cut to `words` words, not ending on "của", "và",
-    … or a comma, as a question would name it."""
+    … or a comma, nor inside a word of two syllables (`compounds`: lower-case pairs such as
+    "cơ sở", "điều hành", "hà nội"), as a question would name it."""
     text = _LEADING.sub("", text.strip()).lstrip("-–+•* ")
     text = _NUMBERING.sub("", text)
     first = re.split(r"(?<=[.;:])\s", text, maxsplit=1)[0].rstrip(".;:,")
-    cut = first.split()[:words]
-    while len(cut) > 3 and (cut[-1].lower().strip(",") in _DANGLING or cut[-1].endswith(",")):
+    every = first.split()
+    cut = every[:words]
+    if len(every) > len(cut) and _joined(cut[-1], every[len(cut)], compounds):
+        cut = every[: len(cut) + 1]  # "hoàn thiện cơ" → "hoàn thiện cơ chế"
+
+    def unfinished(cut: list[str]) -> bool:
+        last = cut[-1]
+        if last.lower().strip(",") in _DANGLING or last.endswith(","):
+            return True
+        return len(cut) < len(every) and _joined(last, every[len(cut)], compounds)
+
+    while len(cut) > 3 and unfinished(cut):
         cut = cut[:-1]
     return " ".join(cut).rstrip(",;:")
+
+
+def _joined(left: str, right: str, compounds: frozenset[str]) -> bool:
+    """Whether two syllables, as printed, form one word (no punctuation between them)."""
+    if re.search(r"[,.;:()]$", left) or re.match(r"[(\[]", right):
+        return False
+    return f"{nfc(left).lower()} {nfc(right).lower().rstrip(',.;:)')}" in compounds
+
+
+def compounds_of(texts: list[str], min_count: int = 3, share: float = 0.3) -> frozenset[str]:
+    """Syllable pairs (lower case, diacritics kept: "thức" is not "thực") that make one word in these texts: one syllable comes with the
+    other in at least `share` of its (≥ `min_count`) uses ("cơ sở", "kỹ năng", "địa bàn")."""
+    pairs: dict[str, int] = {}
+    seen: dict[tuple[str, int], int] = {}  # (syllable, 0: before a syllable / 1: after one)
+    for text in texts:
+        toks = re.findall(r"\w+|[^\w\s]", nfc(text).lower())
+        for a, b in zip(toks, toks[1:], strict=False):
+            if a.isalpha() and b.isalpha():
+                pairs[f"{a} {b}"] = pairs.get(f"{a} {b}", 0) + 1
+            if a.isalpha():
+                seen[(a, 0)] = seen.get((a, 0), 0) + 1
+            if b.isalpha():
+                seen[(b, 1)] = seen.get((b, 1), 0) + 1
+    out = set()
+    for pair, n in pairs.items():
+        a, b = pair.split()
+        if n >= min_count and n >= share * min(seen[(a, 0)], seen[(b, 1)]):
+            out.add(pair)
+    return frozenset(out)
 
 
 def as_typed(t: str) -> str:
@@ -177,19 +220,26 @@ def abbreviate(text: str) -> str | None:
     return out if out != text else None
 
 
-def paraphrase(text: str, rng: random.Random) -> str | None:
-    """Everyday words for some of the plan's words, and a dropped adjective; None when unchanged."""
+def paraphrase(text: str, rng: random.Random, is_topic: bool = True) -> str | None:
+    """Everyday words for some of the plan's words; None when unchanged. In a topic (its first
+    word is its action) a pair applies where its sense holds (`PARAPHRASES`); elsewhere (a whole
+    question) only the pairs that hold anywhere."""
     out = text
     pairs = list(PARAPHRASES)
     rng.shuffle(pairs)
     changed = 0
-    for plan_word, everyday in pairs:
-        if plan_word == everyday:
+    for plan_word, everyday, where in pairs:
+        if not is_topic and where != ANYWHERE:
             continue
         pattern = re.compile(rf"(?<!\w){re.escape(plan_word)}(?!\w)", re.IGNORECASE)
-        if pattern.search(out):
-            out = pattern.sub(everyday, out, count=1)
+        for m in pattern.finditer(out):
+            lead = not out[: m.start()].strip()
+            if (where == LEAD and not lead) or (where == INNER and lead):
+                continue
+            word = everyday[:1].upper() + everyday[1:] if m.group()[:1].isupper() else everyday
+            out = out[: m.start()] + word + out[m.end() :]
             changed += 1
+            break
         if changed == 2:
             break
     return out if changed else None
@@ -206,15 +256,19 @@ def plan_phrase(doc: Document, rng: random.Random) -> str:
     return rng.choice(options)
 
 
-def _styled(base: str, rng: random.Random) -> Iterator[tuple[str, str]]:
-    """The question in each style officials type."""
+def _styled(
+    base: str, rng: random.Random, para: str | None = None, has_topic: bool = False
+) -> Iterator[tuple[str, str]]:
+    """The question in each style officials type (`para`: its paraphrase built from the
+    paraphrased topic when `has_topic`, else the whole question paraphrased)."""
     yield "vi", base
     yield "nodiac", fold(base)
     short = abbreviate(base)
     if short:
         yield "abbr", short
-    para = paraphrase(base, rng)
-    if para:
+    if not has_topic:
+        para = paraphrase(base, rng, is_topic=False)
+    if para and para != base:
         yield "para", para
 
 
@@ -241,32 +295,48 @@ def _record_gold(view: RecordView) -> dict[str, Any]:
     return gold
 
 
-def _distinct(views: list[RecordView]) -> list[RecordView]:
+def stream(seed: int, key: str) -> random.Random:
+    """The random draws of one question (or section), seeded by its own key: changing how one
+    record's questions are made leaves every other question as it was."""
+    return random.Random(f"{seed}:{key}")
+
+
+def _ask(template: str, t: str, named: str) -> str:
+    """A template filled with a topic, and the plan's name when the question names it."""
+    text = template.format(t=t, T=t[:1].upper() + t[1:])
+    return text.rstrip("?") + named + "?" if named else text
+
+
+def _distinct(views: list[RecordView], compounds: frozenset[str]) -> list[RecordView]:
     """Rows whose topic names them alone (no other row of the corpus starts the same way)."""
     seen: dict[str, int] = {}
     for v in views:
-        key = fold(topic(v.record.content, 8))
+        key = fold(topic(v.record.content, 8, compounds))
         seen[key] = seen.get(key, 0) + 1
-    return [v for v in views if seen[fold(topic(v.record.content, 8))] == 1]
+    return [v for v in views if seen[fold(topic(v.record.content, 8, compounds))] == 1]
 
 
 def generate(kb: KnowledgeBase, clauses_per_plan: int = 30, seed: int = SEED) -> list[Question]:
     """Every record in several styles, a sample of clauses, agency lists and absent questions."""
-    rng = random.Random(seed)
     docs = {d.id: d for d in kb.documents()}
     out: list[Question] = []
     directory = kb.directory
     views = [v for v in kb.iter_records() if v.record.lead and len(v.record.content) >= 20]
-    for v in _distinct(views):
+    joined = compounds_of([v.record.content for v in views] + [c.text for c in kb.clauses()])
+    for v in _distinct(views, joined):
         r = v.record
         doc = docs[r.document]
-        t = as_typed(topic(r.content))
+        rng = stream(seed, r.id)
+        raw = topic(r.content, compounds=joined)
+        t = as_typed(raw)
         templates = INDICATOR_TEMPLATES if r.kind == "indicator" else OWNER_TEMPLATES
         kind = "indicator" if r.kind == "indicator" else "owner_deadline"
-        base = rng.choice(templates).format(t=t, T=t[:1].upper() + t[1:])
-        if rng.random() < 0.5:
-            base = base.rstrip("?") + plan_phrase(doc, rng) + "?"
-        for style, text in _styled(base, rng):
+        template = rng.choice(templates)
+        named = plan_phrase(doc, rng) if rng.random() < 0.5 else ""
+        base = _ask(template, t, named)
+        para_topic = paraphrase(raw, rng)
+        para = _ask(template, as_typed(para_topic), named) if para_topic else None
+        for style, text in _styled(base, rng, para, has_topic=True):
             out.append(Question(f"g-{r.id}-{style}", text, kind, style, _record_gold(v), doc.id))
         renamed = [
             n
@@ -279,13 +349,13 @@ def generate(kb: KnowledgeBase, clauses_per_plan: int = 30, seed: int = SEED) ->
             out.append(
                 Question(f"g-{r.id}-renamed", text, kind, "renamed", _record_gold(v), doc.id)
             )
-    out += _lists(kb, docs, rng)
-    out += _guidance(kb, docs, rng, clauses_per_plan)
-    out += _absent(kb, views, rng)
+    out += _lists(kb, docs, seed)
+    out += _guidance(kb, docs, seed, clauses_per_plan, joined)
+    out += _absent(kb, views, stream(seed, "absent"), joined)
     return out
 
 
-def _lists(kb: KnowledgeBase, docs: dict[str, Document], rng: random.Random) -> list[Question]:
+def _lists(kb: KnowledgeBase, docs: dict[str, Document], seed: int) -> list[Question]:
     """ "Which rows does agency X lead in plan P" for every agency leading ≥ 2 rows of a plan."""
     out: list[Question] = []
     nouns = {"task": "nhiệm vụ", "model": "mô hình", "indicator": "chỉ tiêu"}
@@ -304,6 +374,7 @@ def _lists(kb: KnowledgeBase, docs: dict[str, Document], rng: random.Random) -> 
         if len(rows) < 2:
             continue
         doc = docs[doc_id]
+        rng = stream(seed, f"list:{doc_id}:{kind}:{agency}")
         base = rng.choice(LIST_TEMPLATES).format(a=agency, k=nouns[kind], p=plan_phrase(doc, rng))
         gold = {"doc": doc.file, "rows": rows, "quotes": []}
         for style, text in _styled(base, rng):
@@ -313,7 +384,11 @@ def _lists(kb: KnowledgeBase, docs: dict[str, Document], rng: random.Random) -> 
 
 
 def _guidance(
-    kb: KnowledgeBase, docs: dict[str, Document], rng: random.Random, per_plan: int
+    kb: KnowledgeBase,
+    docs: dict[str, Document],
+    seed: int,
+    per_plan: int,
+    compounds: frozenset[str],
 ) -> list[Question]:
     """ "What does the plan say about X" for a sample of substantial clauses of every plan."""
     out: list[Question] = []
@@ -324,19 +399,29 @@ def _guidance(
     for doc_id, clauses in sorted(by_doc.items()):
         firsts: dict[str, int] = {}
         for c in clauses:
-            firsts[fold(topic(c.text, 8))] = firsts.get(fold(topic(c.text, 8)), 0) + 1
-        unique = [c for c in clauses if firsts[fold(topic(c.text, 8))] == 1]
-        for c in rng.sample(unique, min(per_plan, len(unique))):
-            t = topic(c.text, 10)
-            base = rng.choice(GUIDANCE_TEMPLATES).format(t=as_typed(t), T=t)
-            base = base.rstrip("?") + plan_phrase(docs[doc_id], rng) + "?"
+            key = fold(topic(c.text, 8, compounds))
+            firsts[key] = firsts.get(key, 0) + 1
+        unique = [c for c in clauses if firsts[fold(topic(c.text, 8, compounds))] == 1]
+        for c in stream(seed, f"guidance:{doc_id}").sample(unique, min(per_plan, len(unique))):
+            rng = stream(seed, c.id)
+            t = topic(c.text, 10, compounds)
+            template = rng.choice(GUIDANCE_TEMPLATES)
+            named = plan_phrase(docs[doc_id], rng)
+            base = template.format(t=as_typed(t), T=t).rstrip("?") + named + "?"
+            para_topic = paraphrase(t, rng)
+            para = None
+            if para_topic:
+                para = template.format(t=as_typed(para_topic), T=para_topic).rstrip("?")
+                para += named + "?"
             gold = {"doc": docs[doc_id].file, "quote": quote_of(_NUMBERING.sub("", c.text), 8)}
-            for style, text in _styled(base, rng):
+            for style, text in _styled(base, rng, para, has_topic=True):
                 out.append(Question(f"g-{c.id}-{style}", text, "guidance", style, gold, doc_id))
     return out
 
 
-def _absent(kb: KnowledgeBase, views: list[RecordView], rng: random.Random) -> list[Question]:
+def _absent(
+    kb: KnowledgeBase, views: list[RecordView], rng: random.Random, compounds: frozenset[str]
+) -> list[Question]:
     """Questions the plans cannot answer: other places, things and quantities they never name."""
     corpus = " ".join(fold(v.record.content) for v in views)
     corpus += " " + " ".join(fold(c.text) for c in kb.clauses())
@@ -346,7 +431,7 @@ def _absent(kb: KnowledgeBase, views: list[RecordView], rng: random.Random) -> l
     sample = rng.sample(views, min(len(views), 2 * len(places)))
     for i, v in enumerate(sample):
         place = places[i % len(places)]
-        t = as_typed(topic(v.record.content, 8))
+        t = as_typed(topic(v.record.content, 8, compounds))
         base = rng.choice(ABSENT_PLACE_TEMPLATES).format(place=place, t=t)
         for style, text in _styled(base, rng):
             out.append(Question(f"g-absent-place-{i}-{style}", text, "no_answer", style, {}, ""))

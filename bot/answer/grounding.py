@@ -217,10 +217,13 @@ def coverage(
     vocab: Vocabulary,
     unseen_weight: float = 1.0,
     unseen_phrase_weight: float = 0.0,
+    damped: frozenset[str] = frozenset(),
+    damping: float = 1.0,
 ) -> float:
     """IDF-weighted share of the question's content terms (tokens and corpus phrases) in the
     evidence (text, or its precomputed `tokens`); a word the corpus never uses (a paraphrase, a
-    typo) weighs `unseen_weight` of its IDF, so one unknown word cannot sink a good match."""
+    typo) weighs `unseen_weight` of its IDF, so one unknown word cannot sink a good match.
+    Terms in `damped` (words of a named plan's title) weigh `damping` of their weight."""
     q_tokens = content_tokens(question)
     if not q_tokens:
         return 0.0
@@ -239,7 +242,7 @@ def coverage(
     ]
 
     def weight(term: str) -> float:
-        idf = vocab.idf(term)
+        idf = vocab.idf(term) * (damping if term in damped else 1.0)
         if " " in term:
             if vocab.bigram_df[term] > 0:
                 return idf

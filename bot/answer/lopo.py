@@ -24,15 +24,17 @@ from typing import Any
 from bot.answer.policy import POLICY, TUNABLE, Policy, policy_dict
 from bot.evaluate import ANSWERABLE, Outcome, score_one
 from bot.schemas import Answer
+from retrieval.search import ChannelResults
 
 GRID: dict[str, tuple[float, ...]] = {
     "min_record_coverage": (0.26, 0.30, 0.34, 0.40, 0.46),
     "min_clause_coverage": (0.22, 0.26, 0.30, 0.36, 0.42),
     "agreement_relief": (0.0, 0.05, 0.10, 0.15),
     "lexical_only_coverage": (0.5, 0.6, 0.7),
-    "unseen_weight": (0.0, 0.25, 0.5, 1.0),
     "unseen_phrase_weight": (0.0, 0.25, 0.5, 1.0),
     "agency_bonus": (0.0, 0.1, 0.2),
+    "run_bonus": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
+    "title_weight": (0.0, 0.25, 0.5, 1.0),
     "anchor_df_share": (0.0, 0.002, 0.005, 0.01),
     "indicator_anchor_df_share": (0.0, 0.002, 0.003, 0.005, 0.01),
     "indicator_subject_coverage": (0.0, 0.4, 0.5, 0.6, 0.7),
@@ -41,11 +43,14 @@ FALSE_NOT_FOUND_PENALTY = 2.0  # a wrong "not found" costs more than a wrong ans
 
 
 class MemoSearcher:
-    """Wraps a hybrid searcher: each (query, scope) is searched once, with both channels."""
+    """Wraps a hybrid searcher: each (query, scope) is searched once with both channels; every
+    call then gets what the product's call would get, the dense channel left out when its
+    `skip_dense(lexical hits)` says so (the policy's dense-skip shortcut), so LOPO measures
+    the product path."""
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
-        self._memo: dict[tuple[str, int, frozenset[str] | None], Any] = {}
+        self._memo: dict[tuple[str, int, frozenset[str] | None], ChannelResults] = {}
 
     def search_channels(
         self,
@@ -53,12 +58,16 @@ class MemoSearcher:
         k: int = 10,
         allowed: Container[str] | None = None,
         skip_dense: Callable[[list[tuple[str, float]]], bool] | None = None,
-    ) -> Any:
+    ) -> ChannelResults:
         scope = frozenset(allowed) if isinstance(allowed, set | frozenset) else None
         key = (query, k, scope)
         if key not in self._memo:
             self._memo[key] = self.inner.search_channels(query, k, allowed)
-        return self._memo[key]
+        full = self._memo[key]
+        if skip_dense is None or not full.query.original or not skip_dense(full.lexical):
+            return full
+        lexical_only = ChannelResults(full.query, dense_skipped=True)
+        return self.inner.fuse(lexical_only, full.lexical, [], k)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
@@ -170,8 +179,7 @@ def run_lopo(
     results: dict[tuple[str, float], dict[str, Scored]] = {}
     start = time.perf_counter()
     for name, value, policy in variants(assistant.policy):
-        variant = assistant.with_policy(policy.with_values(dense_skip_coverage=2.0))
-        results[(name, value)] = answer_all(variant.ask, items)
+        results[(name, value)] = answer_all(assistant.with_policy(policy).ask, items)
         log(f"  {name or 'hiện tại'}={value}: {time.perf_counter() - start:.0f} s")
     tested: list[Scored] = []
     per_plan: dict[str, Any] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.answer.context import AnswerContext
-from bot.answer.grounding import coverage, rare_phrases
+from bot.answer.grounding import STOPWORDS, coverage, rare_phrases, tokens
 from bot.answer.intent import QuestionFrame
 from bot.answer.policy import POLICY, Policy
 from retrieval.passages import Passage
@@ -28,6 +28,7 @@ class Candidate:
     policy: Policy = field(default=POLICY, repr=False)
     dense_skipped: bool = False  # the dense channel was not asked (lexical evidence decisive)
     anchored: bool = True  # holds the question's most specific phrase (topic agreement)
+    run: float = 0.0  # share of the question's topic words in its longest run found verbatim
 
     @property
     def agreed(self) -> bool:
@@ -54,7 +55,7 @@ class Candidate:
         ranks = sum(
             p.rank_bonus / (1 + r) for r in (self.lexical_rank, self.dense_rank) if r is not None
         )
-        return self.cover * damp + ranks + self.bonus
+        return self.cover * damp + ranks + self.bonus + p.run_bonus * self.run
 
 
 def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate]:
@@ -63,6 +64,7 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
     top hit already covers the question."""
     p = ctx.policy
     question = ctx.residual_question(frame, plain)
+    title = ctx.title_terms(frame, question)
 
     def evidence_of(item: str) -> list[str]:
         evidence = ctx.passage_tokens.get(item, [])
@@ -73,7 +75,13 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
 
     def cover_of(item: str) -> float:
         return coverage(
-            question, evidence_of(item), ctx.vocab, p.unseen_weight, p.unseen_phrase_weight
+            question,
+            evidence_of(item),
+            ctx.vocab,
+            p.unseen_weight,
+            p.unseen_phrase_weight,
+            damped=title,
+            damping=p.title_weight,
         )
 
     def lexical_decisive(lexical: list[tuple[str, float]]) -> bool:
@@ -82,10 +90,11 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
     found = ctx.searcher.search_channels(  # type: ignore[attr-defined]
         question, k=p.search_depth, allowed=ctx.allowed(frame), skip_dense=lexical_decisive
     )
+    q_tokens = tokens(question)
     anchors = rare_phrases(question, ctx.vocab, p.anchor_df_share)
     indicator_anchors = rare_phrases(question, ctx.vocab, p.indicator_anchor_df_share)
-    lex = {item: r for r, (item, _) in enumerate(found.lexical[: p.channel_depth])}
-    dense = {item: r for r, (item, _) in enumerate(found.dense[: p.channel_depth])}
+    lex = _channel_pool(ctx, frame, found.lexical)
+    dense = _channel_pool(ctx, frame, found.dense)
     out: list[Candidate] = []
     for item in dict.fromkeys([*lex, *dense]):
         passage = ctx.passages.get(item)
@@ -104,14 +113,65 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
             # a named quantity answers only a question about that quantity: its own name
             # (not its section or agencies) must cover the question
             name = ctx.indicator_tokens.get(item, [])
-            subject = coverage(question, name, ctx.vocab, p.unseen_weight, p.unseen_phrase_weight)
+            subject = coverage(
+                question,
+                name,
+                ctx.vocab,
+                p.unseen_weight,
+                p.unseen_phrase_weight,
+                damped=title,
+                damping=p.title_weight,
+            )
             candidate.anchored = subject >= p.indicator_subject_coverage
         wanted = indicator_anchors if passage.kind == "indicator" else anchors
         if wanted:  # both words of each rare phrase, in any order ("cáp quang băng rộng")
             held = set(evidence_of(item))
             candidate.anchored = candidate.anchored and all(set(a.split()) <= held for a in wanted)
+        candidate.run = longest_run_share(q_tokens, evidence_of(item))
         if frame.agencies and ctx.involves(item, frame.agencies):
             candidate.bonus = p.agency_bonus
         out.append(candidate)
     out.sort(key=lambda c: -c.score)
     return out
+
+
+def _channel_pool(
+    ctx: AnswerContext, frame: QuestionFrame, ranked: list[tuple[str, float]]
+) -> dict[str, int]:
+    """Item → rank for one channel's top `channel_depth` items; a question asking who or when
+    also gets the channel's next best rows (`record_depth`), so clauses repeating a row's words
+    (a plan's body and its annex table) cannot crowd every row out."""
+    p = ctx.policy
+    pool = {item: r for r, (item, _) in enumerate(ranked[: p.channel_depth])}
+    if frame.wants_owner or frame.wants_indicator:
+        extra = [
+            (item, r)
+            for r, (item, _) in enumerate(ranked)
+            if r >= p.channel_depth and item in ctx.views
+        ]
+        pool.update(extra[: p.record_depth])
+    return pool
+
+
+def longest_run_share(question: list[str], evidence: list[str]) -> float:
+    """Share of the question's topic words (not stopwords) inside the longest run of its tokens
+    that the evidence holds in the same order: "nền tảng, ứng dụng thực tế ảo tại các di tích"
+    read verbatim in a row beats a row holding the same words scattered (coverage ties)."""
+    topic = [t not in STOPWORDS and len(t) > 1 for t in question]
+    total = sum(topic)
+    if not total:
+        return 0.0
+    where: dict[str, list[int]] = {}
+    for j, t in enumerate(evidence):
+        where.setdefault(t, []).append(j)
+    best = 0
+    for i, t in enumerate(question):
+        for j in where.get(t, ()):
+            n = held = 0
+            while i + n < len(question) and j + n < len(evidence):
+                if question[i + n] != evidence[j + n]:
+                    break
+                held += topic[i + n]
+                n += 1
+            best = max(best, held)
+    return best / total
