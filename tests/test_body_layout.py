@@ -1,0 +1,73 @@
+"""Reading plans set as paragraphs in every format: the body ends at the sign-off block, a PDF
+header's two columns are read apart, wrapped PDF lines are joined before body parsing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import plangen
+import pytest
+
+from retrieval.ingest.blocks import SourceLines
+from retrieval.ingest.parser import parse_lines
+from retrieval.ingest.read import read_source
+from retrieval.models import Clause, Document
+
+WRITERS: dict[str, Callable[[plangen.ParagraphPlan, Path], Path]] = {
+    "txt": plangen.write_paragraphs_text,
+    "docx": plangen.write_paragraphs_docx,
+    "pdf": plangen.write_paragraphs_pdf,
+}
+SIGNATURE_LINES = ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Văn Bình"]
+RECIPIENTS = "Nơi nhận:\n- Như trên;\n- Lưu: VT, KGVX."
+
+
+def _read(plan: plangen.ParagraphPlan, fmt: str, tmp_path: Path) -> SourceLines:
+    path = WRITERS[fmt](plan, tmp_path / f"plan.{fmt}")
+    return read_source(path, path.name)
+
+
+def _clauses(source: SourceLines) -> list[Clause]:
+    doc = Document("t", "plan", "", None, "", "", "province")
+    return parse_lines(doc, source).clauses
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx", "pdf"])
+@pytest.mark.parametrize("recipients", [False, True])
+def test_body_ends_at_the_signature_block(tmp_path: Path, fmt: str, recipients: bool) -> None:
+    spec = plangen.make_plan(7, rows=3, national=False)
+    body = plangen.organisation_body(7)
+    paragraphs = body.lines[:-2]  # the body without its appendix title
+    plan = plangen.paragraph_plan(spec, paragraphs)
+    if recipients:  # "Nơi nhận" printed before the signature, as one paragraph with breaks
+        plan.paragraphs.insert(-1, RECIPIENTS)
+    plan.paragraphs += ["Phụ lục", "DANH MỤC NHIỆM VỤ"]
+    clauses = _clauses(_read(plan, fmt, tmp_path))
+    last_heading = next(c for c in reversed(clauses) if c.number == "4.")
+    under = [c.text for c in clauses if last_heading.text in " ".join(c.heading_path)]
+    given = paragraphs[-1]
+    assert under == [given], under
+    for line in SIGNATURE_LINES:
+        found = [c for c in clauses if c.text == line]
+        paths = [c.heading_path for c in found]
+        assert paths and all(p in ([], ["Nơi nhận:"]) for p in paths), (line, paths)
+    assert not any("ỦY BAN" in " ".join(c.heading_path) for c in clauses)
+
+
+def test_attached_plan_after_a_sign_off_has_its_own_sections() -> None:
+    """A decision signed, then the plan it issues: the plan's sections are not the sign-off's."""
+    lines = [
+        "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số.",
+        "Nơi nhận:",
+        "- Như Điều 3;",
+        "TM. ỦY BAN NHÂN DÂN",
+        "CHỦ TỊCH",
+        "Lê Văn Hải",
+        "KẾ HOẠCH",
+        "I. MỤC TIÊU",
+        "- Hoàn thành số hóa hồ sơ.",
+    ]
+    clauses = _clauses(SourceLines(lines=lines))
+    assert clauses[-1].heading_path == ["I. MỤC TIÊU"]
+    assert [c.heading_path for c in clauses if c.text == "CHỦ TỊCH"] == [["Nơi nhận:"]]
