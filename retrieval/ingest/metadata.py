@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 _NUMBER = re.compile(r"^\s*Số\s*[:.]?\s*(\S.*?)\s*$", re.IGNORECASE)
 _DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
-_TYPES = (
+DOC_TYPES = (  # document types as printed above the title
     "KẾ HOẠCH",
     "CHƯƠNG TRÌNH HÀNH ĐỘNG",
     "CHƯƠNG TRÌNH",
@@ -101,7 +101,9 @@ def read_metadata(lines: list[str], head: int = 60) -> PlanMetadata:
                 # the rest of the line is the other column ("Quảng Đông, ngày … năm …")
                 meta.number = symbol.group(0).replace(" ", "")
         if not meta.date:
-            m = _DATE.search(text)
+            # the date may wrap in a narrow header column ("… ngày 14 tháng 02 năm" / "2025")
+            after = texts[i + 1] if i + 1 < len(texts) else ""
+            m = _DATE.search(text) or _DATE.search(f"{text} {after}")
             if m:
                 d, mo, y = (int(g) for g in m.groups())
                 if 1 <= d <= 31 and 1 <= mo <= 12:
@@ -115,7 +117,7 @@ def read_metadata(lines: list[str], head: int = 60) -> PlanMetadata:
             meta.issuer = left
         if not meta.doc_type:
             upper = text.upper()
-            found = next((t for t in _TYPES if upper == t or upper.startswith(t + " ")), None)
+            found = next((t for t in DOC_TYPES if upper == t or upper.startswith(t + " ")), None)
             if found and text.isupper() and not upper.startswith(_SKIP):
                 meta.doc_type = found.capitalize()
                 rest = text[len(found) :].strip(" :")
