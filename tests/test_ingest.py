@@ -456,3 +456,41 @@ def test_roman_sections_under_letter_sections_stay_apart(tmp_path: Path) -> None
     doc = Document("009", "ab.docx", "9/KH-UBND", None, "UBND tỉnh A", "Kế hoạch", "province")
     records = parse_document(doc, tmp_path).records
     assert [r.row for r in records] == ["A.I 1", "B.I 2"]
+
+
+LOCAL_PARTIES = [  # names no directory lists, and names printed with commas inside
+    "Viettel Hòa Bình",
+    "VNPT Hòa Bình",
+    "Tỉnh đoàn",
+    "Bưu điện tỉnh",
+    "Hội Nông dân tỉnh",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Lao động, Thương binh và Xã hội",
+    "Trường Chính trị tỉnh",
+    "Công an tỉnh",
+]
+LOCAL_GROUPS = ["UBND các huyện, thành phố", "các đơn vị liên quan", ""]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx", "pdf"])
+def test_comma_separated_coordinating_cells_give_each_agency(tmp_path: Path, fmt: str) -> None:
+    """A coordinating cell listing agencies with commas (unknown local names included) gives
+    each agency once, and never cuts a name that has commas of its own."""
+    import random
+
+    from retrieval.agencies import AgencyDirectory
+    from retrieval.enrich import enrich
+
+    spec = plangen.make_plan(seed=31, rows=24, national=False)
+    rnd = random.Random(31)
+    truth = {}
+    for row in spec.rows:
+        parties = rnd.sample(LOCAL_PARTIES, rnd.randint(2, 4)) + [rnd.choice(LOCAL_GROUPS)]
+        parties = [p for p in parties if p]
+        row.values["coordinating"] = ", ".join(parties)
+        truth[f"{row.section} {row.number}"] = parties
+    path = WRITERS[fmt](spec, plangen.LAYOUTS["reordered"], tmp_path / f"plan.{fmt}")
+    doc = Document("900", path.name, "", None, "", "", "province")
+    parsed = enrich(parse_document(doc, path.parent), AgencyDirectory.load())
+    got = {r.row: r.coordinating for r in parsed.records}
+    assert got == truth
