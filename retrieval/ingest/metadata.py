@@ -43,6 +43,51 @@ def _left_column(text: str) -> str:
 
 LEVELS = ("national", "ministry", "province", "city", "district", "commune")
 
+# "ỦY BAN NHÂN DÂN TỈNH LÂM HÀ" → council, level word, place name.
+_COUNCIL_PLACE = re.compile(
+    r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|HĐND)\s+"
+    r"(TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|QUẬN|THỊ XÃ|THỊ TRẤN|XÃ|PHƯỜNG|ĐẶC KHU)\s+(\S.*)$",
+    re.IGNORECASE,
+)
+_COUNCIL_SHORT = {"ủy ban nhân dân": "UBND", "uỷ ban nhân dân": "UBND", "ubnd": "UBND"}
+
+
+def _title_case(name: str) -> str:
+    """A place name printed in capitals as names are written ("BÀ RỊA - VŨNG TÀU" → "Bà Rịa -
+    Vũng Tàu"); a name already in mixed case is kept."""
+    if name != name.upper():
+        return name
+    return " ".join(w[:1] + w[1:].lower() for w in name.split())
+
+
+def issuer_place(issuer: str) -> tuple[str, str]:
+    """(level word, place name) of a council issuer: ("tỉnh", "Lâm Hà"); ("", "") otherwise."""
+    m = _COUNCIL_PLACE.match(_nfc(issuer))
+    if m is None:
+        return "", ""
+    level = m.group(2).lower().rstrip(".")
+    level = "thành phố" if level == "tp" else level
+    return level, _title_case(m.group(3).strip())
+
+
+def readable_issuer(issuer: str) -> str:
+    """The issuer as plans cite it: "ỦY BAN NHÂN DÂN TỈNH LÂM HÀ" → "UBND tỉnh Lâm Hà", a name
+    the agency directory knows in its own spelling, other names in capitals sentence-cased."""
+    from retrieval.agencies import directory
+    from retrieval.textnorm import names_equal
+
+    text = _nfc(issuer)
+    if not text:
+        return ""
+    level, place = issuer_place(text)
+    if place:
+        council = _COUNCIL_PLACE.match(text).group(1).lower()  # type: ignore[union-attr]
+        return f"{_COUNCIL_SHORT.get(council, 'HĐND')} {level} {place}"
+    known = directory().canonical(text)
+    if known != text and names_equal(known, text):  # the directory's own spelling of this name
+        return known
+    return text[:1] + text[1:].lower() if text == text.upper() else text
+
 
 @dataclass
 class PlanMetadata:
