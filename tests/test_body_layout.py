@@ -23,6 +23,7 @@ WRITERS: dict[str, Callable[[plangen.ParagraphPlan, Path], Path]] = {
 }
 SIGNATURE_LINES = ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Văn Bình"]
 RECIPIENTS = "Nơi nhận:\n- Như trên;\n- Lưu: VT, KGVX."
+CLOSING = "Trong quá trình thực hiện, nếu có vướng mắc, các cơ quan báo cáo UBND tỉnh./."
 
 
 def _read(plan: plangen.ParagraphPlan, fmt: str, tmp_path: Path) -> SourceLines:
@@ -41,7 +42,7 @@ def test_body_ends_at_the_signature_block(tmp_path: Path, fmt: str, recipients: 
     spec = plangen.make_plan(7, rows=3, national=False)
     body = plangen.organisation_body(7)
     paragraphs = body.lines[:-2]  # the body without its appendix title
-    plan = plangen.paragraph_plan(spec, paragraphs)
+    plan = plangen.paragraph_plan(spec, [*paragraphs, CLOSING])
     if recipients:  # "Nơi nhận" printed before the signature, as one paragraph with breaks
         plan.paragraphs.insert(-1, RECIPIENTS)
     plan.paragraphs += ["Phụ lục", "DANH MỤC NHIỆM VỤ"]
@@ -55,6 +56,19 @@ def test_body_ends_at_the_signature_block(tmp_path: Path, fmt: str, recipients: 
         paths = [c.heading_path for c in found]
         assert paths and all(p in ([], ["Nơi nhận:"]) for p in paths), (line, paths)
     assert not any("ỦY BAN" in " ".join(c.heading_path) for c in clauses)
+    assert [c.heading_path for c in clauses if c.text == CLOSING] == [[]]
+
+
+def test_closing_sentence_is_no_item_of_the_last_section() -> None:
+    """ "…./." after a section's items closes the document; a section's only paragraph that
+    happens to end the text stays that section's."""
+    lines = ["I. TỔ CHỨC THỰC HIỆN", "1. Sở Y tế", "- Báo cáo kết quả.", CLOSING]
+    assert [c.heading_path for c in _clauses(SourceLines(lines=lines))][-1] == []
+    alone = ["I. TỔ CHỨC THỰC HIỆN", "1. Sở Y tế", "Báo cáo kết quả hằng quý./."]
+    assert _clauses(SourceLines(lines=alone))[-1].heading_path == [
+        "I. TỔ CHỨC THỰC HIỆN",
+        "1. Sở Y tế",
+    ]
 
 
 def test_attached_plan_after_a_sign_off_has_its_own_sections() -> None:

@@ -37,6 +37,7 @@ _PLUS = re.compile(r"^(?:[-–]\s*)?\+\s*(?=\S)")
 _DASH = re.compile(r"^(?:[-–]|[·•●▪◦]|\*(?=\s))\s*(?=\S)")
 _EMPHASIS = re.compile(r"^(\*+)(.+?)\1$")
 _TERMINAL = (".", ";", ":", "!", "?", "…")
+_ITEM_END = (".", ";", "!", "?", "…")  # a sentence ends here; ':' leads into what follows
 _TITLE_MAX = 160
 
 
@@ -116,6 +117,18 @@ def clause_text(raw: str) -> str:
     return text
 
 
+def _ends_document(text: str) -> bool:
+    """A sentence closed by "./.", the mark that ends an administrative document's text."""
+    return text.rstrip(" *").endswith("./.")
+
+
+def _after_items(clauses: list[Clause]) -> bool:
+    """The last clause is an item inside a section (a sentence, not a heading's bare title or
+    a lead-in ending with ':')."""
+    last = clauses[-1] if clauses else None
+    return bool(last and last.heading_path and last.text.rstrip(" *").endswith(_ITEM_END))
+
+
 def _title(marker: Marker, text: str) -> str:
     """Heading-path entry: label + text for numbered headings, text alone for bullets."""
     if marker.appendix:
@@ -183,6 +196,10 @@ def parse_clauses(doc: Document, lines: list[str], skip: set[int]) -> list[Claus
             marker = Marker("", None, marker.rest)  # "KT. CHỦ TỊCH" after "Nơi nhận:"
         elif signing_off and marker.rank is not None and marker.rank <= RANK_ROMAN:
             signing_off = False  # a new part (appendix, attached plan) begins
+            stack = [entry for entry in stack if entry[0] < RANK_CLOSING]
+        elif marker.rank is None and _ends_document(text) and _after_items(clauses):
+            # "…, trình UBND tỉnh xem xét, quyết định./." after the last section's items: the
+            # document's closing sentence, addressed to all, not one more item of that section.
             stack = [entry for entry in stack if entry[0] < RANK_CLOSING]
         if marker.rank is None:
             while stack and stack[-1][0] >= RANK_ALPHA and not stack[-1][1].endswith(":"):
