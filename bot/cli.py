@@ -81,7 +81,7 @@ def index_command(
             )
             tail = f" ({counts})" if counts else ""
             click.echo(f"[{event.index}/{event.total}] {event.document}: {event.message}{tail}")
-        elif event.stage in ("manifest", "store", "vectors", "embed"):
+        elif event.stage in ("manifest", "vectors", "embed"):  # "store": reported once below
             click.echo(event.message)
 
     embedder = None
@@ -111,9 +111,9 @@ def index_command(
         click.echo(embed_error, err=True)
     if not report.written:
         fail("Không ghi cơ sở tri thức mới; bản cũ (nếu có) vẫn được dùng.")
+    click.echo(f"Đã ghi {report.kb_path}")
     if not report.ok or embed_error:
         fail(f"Hoàn tất với {len(report.errors) or 1} lỗi (xem ở trên).")
-    click.echo(f"Đã ghi {report.kb_path}")
 
 
 # -- tasks ---------------------------------------------------------------------------------------

@@ -62,16 +62,26 @@ def print_answer(ans: Answer) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In đối tượng trả lời dạng JSON.")
 @click.option("--index-dir", default=None, help="Thư mục chỉ mục (mặc định: indexes/).")
 def ask_command(question: str | None, as_json: bool, index_dir: str | None) -> None:
-    """Hỏi một câu; không có câu hỏi thì đọc từng dòng từ stdin (mỗi dòng một JSON ra)."""
+    """Hỏi một câu; không có câu hỏi thì đọc mỗi dòng stdin là một câu hỏi (với --json: mỗi câu
+    trả lời là một dòng JSON)."""
+    if question is None and sys.stdin.isatty():
+        raise click.UsageError("Cần câu hỏi, hoặc chuyển các câu hỏi vào stdin (mỗi dòng một câu).")
     assistant = _load(_index_dir(index_dir))
     if question is None:
-        if not as_json:
-            raise click.UsageError("Cần câu hỏi, hoặc dùng --json để đọc câu hỏi từ stdin.")
+        first = True
         for line in sys.stdin:
-            if not line.strip():
+            text = line.strip()
+            if not text:
                 continue
-            ans = assistant.ask(line.rstrip("\n"))
-            click.echo(ans.model_dump_json())
+            ans = assistant.ask(text)
+            if as_json:
+                click.echo(ans.model_dump_json())
+                continue
+            if not first:
+                click.echo("---")
+            click.echo(f"Hỏi: {text}")
+            print_answer(ans)
+            first = False
         return
     ans = assistant.ask(question)
     if as_json:

@@ -11,7 +11,13 @@ from pathlib import Path
 import click
 
 from bot.cli_common import corpus_option, fail
-from retrieval.ingest.metadata import LEVELS, PlanMetadata, read_metadata
+from retrieval.ingest.metadata import (
+    LEVELS,
+    PlanMetadata,
+    issuer_place,
+    read_metadata,
+    readable_issuer,
+)
 from retrieval.ingest.parser import parse_lines
 from retrieval.ingest.read import SUPPORTED, read_source
 from retrieval.ingest.tables import find_header
@@ -124,9 +130,17 @@ def _next_id(entries: list[dict]) -> str:
     return f"{(max(numbers) + 1) if numbers else 0:03d}"
 
 
-def _short_name(meta: PlanMetadata, title: str, number: str) -> str:
+def _short_name(meta: PlanMetadata, title: str, number: str, place: str) -> str:
+    """ "Kế hoạch 86/KH-UBND (Lâm Hà)": kind and number, and the issuer's place when it has one."""
     kind = meta.doc_type or "Văn bản"
-    return f"{kind} {number}" if number and not number.startswith("/") else title[:80]
+    name = f"{kind} {number}" if number and not number.startswith("/") else title[:80]
+    return f"{name} ({place})" if place and place not in name else name
+
+
+def _place_aliases(issuer: str) -> list[str]:
+    """The issuer's place as a question names it: "Lâm Hà", "tỉnh Lâm Hà"."""
+    level, place = issuer_place(issuer)
+    return [place, f"{level} {place}"] if place else []
 
 
 @click.command("add")
@@ -184,17 +198,19 @@ def add_command(
     if not scope:
         fail("Không xác định được cấp của văn bản; hãy chỉ rõ --scope (national … commune).")
     target = f"{doc_id}_{digest[:16]}{file.suffix.casefold()}"
+    issuer = issuer or readable_issuer(meta.issuer)
+    places = _place_aliases(issuer)
     entry = {
         "id": doc_id,
         "file": target,
         "number": number,
         "date": date_text or meta.date,
-        "issuer": issuer or meta.issuer,
+        "issuer": issuer,
         "title": title,
         "scope": scope,
         "supersedes": [],
-        "short_name": short_name or _short_name(meta, title, number),
-        "aliases": list(aliases),
+        "short_name": short_name or _short_name(meta, title, number, places[0] if places else ""),
+        "aliases": list(dict.fromkeys([*aliases, *places])),
     }
     shutil.copyfile(file, corpus_dir / target)
     try:

@@ -135,8 +135,60 @@ def _part_class(part: str, whole: bool = False) -> str:
     return "none"
 
 
+# Heads of bodies named after their fields ("Sở Văn hóa, Thể thao và Du lịch").
+_FIELD_HEADS = ("so ", "bo ", "ban ", "phong ", "cuc ", "vu ", "trung tam ", "vien ")
+# "UBND huyện X", "xã Y": a list of places after it names one more place, not a new agency.
+_PLACE_UNIT = re.compile(
+    r"^(?:ubnd|uy ban nhan dan)\s+(?:cac\s+)?(?:tinh|thanh pho|tp|huyen|quan|thi xa|xa|phuong|"
+    r"thi tran)\b"
+)
+
+
+def _next_part(rest: str) -> str:
+    """The text after a comma up to the next comma (what a reader sees as the next item)."""
+    return rest.split(",", 1)[0].strip()
+
+
+def _is_place_name(text: str) -> bool:
+    """'Ba Vì', 'Đam Rông': a short run of capitalised words (a place's name)."""
+    words = text.split()
+    return 0 < len(words) <= 4 and all(w[:1].isupper() for w in words)
+
+
+def _inside_name(cur: str, rest: str) -> bool:
+    """Whether the comma between `cur` and `rest` lies inside one agency's name: a name the
+    directory lists with commas, fields listed before 'và' ('Sở Lao động, Thương binh và Xã hội'),
+    or one more place after 'UBND huyện X'."""
+    whole = _key(f"{cur} {rest}")
+    cur_key = _key(cur)
+    if any(len(cur_key) < len(k) and whole.startswith(k) for k in directory().comma_keys):
+        return True
+    part = _next_part(rest)
+    folded = fold(cur) + " "
+    if any(folded.startswith(h) for h in _FIELD_HEADS) and " và " in part:
+        after = part.split(" và ", 1)[1]
+        return _part_class(after) == "none" and _part_class(part) == "none"
+    return bool(_PLACE_UNIT.match(folded)) and _is_place_name(part)
+
+
+def _joins(cur: str, rest: str) -> bool:
+    """Whether `rest` continues the agency `cur` after a comma; otherwise a new one starts.
+
+    Commas separate agencies, except inside a known or field-listed name, inside a collective
+    party's own list ("Các Sở, ban, ngành", "Các trường Đại học, Cao đẳng") and before a lower-case
+    word that is not a new party ("UBND phường A, xã B")."""
+    nxt, kind = _part_class(rest), _part_class(cur, whole=True)
+    if _inside_name(cur, rest):
+        return True
+    if kind == "group":
+        return nxt != "specific"
+    if nxt != "none":
+        return False
+    return not rest[:1].isupper()
+
+
 def _split_commas(segment: str) -> list[str]:
-    """Split one ';'-free segment at ', ' where the next piece starts a new agency."""
+    """Split one ';'-free segment at the commas that separate agencies (`_joins`)."""
     pieces: list[str] = []
     depth = 0
     buf = ""
@@ -147,9 +199,7 @@ def _split_commas(segment: str) -> list[str]:
         after_colon = after_colon or (ch == ":" and depth == 0)
         if ch == "," and depth == 0 and not after_colon and buf.strip():
             rest = segment[i + 1 :].lstrip()
-            nxt, cur = _part_class(rest), _part_class(buf.strip(), whole=True)
-            joins = nxt == "none" or (cur == "group" and nxt == "group")
-            if not joins:
+            if rest and not _joins(buf.strip(), rest):
                 pieces.append(buf)
                 buf = ""
                 continue
@@ -204,10 +254,12 @@ class AgencyDirectory:
         self._by_compact: dict[str, list[str]] = {}
         self._groups: set[str] = set()
         self._canon: list[str] = []
+        self.comma_keys: set[str] = set()  # names printed with commas: a split never cuts them
         for entry in data.get("agencies", []):
             name = clean_name(entry.get("name"))
             if not name:
                 continue
+            self.comma_keys.update(_key(n) for n in [name, *entry.get("aliases", [])] if "," in n)
             if entry.get("group"):
                 self._groups.add(name)
             self._add(name, name)

@@ -530,3 +530,77 @@ def organisation_body(seed: int, bodies: list[str] | None = None) -> BodySpec:
     spec.duties[given] = [task]
     spec.lines += ["Phụ lục", "DANH MỤC NHIỆM VỤ"]
     return spec
+
+
+# -- plans printed as paragraphs: a two-column header block, body lines, a signature block ------
+SIGNATURE = "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nTrần Văn Bình"
+
+
+@dataclass
+class ParagraphPlan:
+    """A plan set as paragraphs: `header` is the (left, right) cells of the borderless header
+    table, `paragraphs` the body in order; a "\\n" inside a paragraph is a soft line break."""
+
+    header: tuple[str, str]
+    paragraphs: list[str]
+
+
+def paragraph_plan(spec: PlanSpec, body: list[str], signature: str = SIGNATURE) -> ParagraphPlan:
+    """The usual header block (issuer and number left; motto and place/date right), the body,
+    then the signature as one paragraph with line breaks, as Word templates set it."""
+    d, m, y = spec.date
+    issuer = spec.issuer.split(" TỈNH ")
+    left = "\n".join([issuer[0], *(f"TỈNH {p}" for p in issuer[1:])]) + f"\n\nSố: {spec.number}"
+    right = (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+        f"{spec.place}, ngày {d:02d} tháng {m:02d} năm {y}"
+    )
+    return ParagraphPlan((left, right), ["KẾ HOẠCH", spec.title, *body, signature])
+
+
+def write_paragraphs_text(plan: ParagraphPlan, path: Path) -> Path:
+    """The plan as a text file: header cells one after the other, a line per printed line."""
+    lines = [*plan.header, *plan.paragraphs]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write_paragraphs_docx(plan: ParagraphPlan, path: Path) -> Path:
+    """The plan as DOCX: a borderless two-cell header table, then one paragraph per entry
+    (python-docx writes "\\n" in a run as a soft line break, `w:br`)."""
+    import docx
+
+    document = docx.Document()
+    head = document.add_table(rows=1, cols=2)
+    head.cell(0, 0).text, head.cell(0, 1).text = plan.header
+    for text in plan.paragraphs:
+        document.add_paragraph().add_run(text)
+    document.save(str(path))
+    return path
+
+
+def write_paragraphs_pdf(plan: ParagraphPlan, path: Path, width_cm: float = 21.0) -> Path:
+    """The plan as a PDF (reportlab): the header as a borderless two-column table, paragraphs
+    wrapped at the page's right margin (a narrow `width_cm` makes long bullets wrap)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import cm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    if "DejaVu" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("DejaVu", str(FONT)))
+    style = ParagraphStyle("vi", fontName="DejaVu", fontSize=11, leading=14, spaceAfter=4)
+
+    def para(text: str) -> Paragraph:
+        return Paragraph(text.replace("&", "&amp;").replace("\n", "<br/>"), style)
+
+    size = (width_cm * cm, A4[1])
+    frame = size[0] - 4 * cm
+    head = Table(
+        [[para(plan.header[0]), para(plan.header[1])]], colWidths=[frame * 0.4, frame * 0.6]
+    )
+    story = [head, *(para(t) for t in plan.paragraphs)]
+    SimpleDocTemplate(str(path), pagesize=size, leftMargin=2 * cm, rightMargin=2 * cm).build(story)
+    return path

@@ -83,6 +83,27 @@ def d() -> AgencyDirectory:
             ["Các Sở, ban, ngành, UBND các quận, huyện, thị xã chủ động thực hiện."],
         ),
         ("Sở Y tế\nSở Tư pháp", ["Sở Y tế", "Sở Tư pháp"]),
+        # names the directory does not know are still separated by commas
+        (
+            "Viettel Lâm Hà, VNPT Lâm Hà, UBND các huyện",
+            ["Viettel Lâm Hà", "VNPT Lâm Hà", "UBND các huyện"],
+        ),
+        ("Sở TT&TT, Tỉnh đoàn", ["Sở TT&TT", "Tỉnh đoàn"]),
+        ("Tỉnh đoàn, Hội Liên hiệp Phụ nữ tỉnh", ["Tỉnh đoàn", "Hội Liên hiệp Phụ nữ tỉnh"]),
+        # …but not inside a name whose fields are listed with commas
+        (
+            "Sở Văn hóa, Thể thao và Du lịch, Sở Y tế",
+            ["Sở Văn hóa, Thể thao và Du lịch", "Sở Y tế"],
+        ),
+        (
+            "Sở Lao động, Thương binh và Xã hội, Công an tỉnh",
+            ["Sở Lao động, Thương binh và Xã hội", "Công an tỉnh"],
+        ),
+        (
+            "Trung tâm Xúc tiến Đầu tư, Thương mại, Du lịch Hà Nội, Sở Công Thương",
+            ["Trung tâm Xúc tiến Đầu tư, Thương mại, Du lịch Hà Nội", "Sở Công Thương"],
+        ),
+        ("UBND huyện Lạc Dương, Đam Rông", ["UBND huyện Lạc Dương, Đam Rông"]),
         ("", []),
         (None, []),
     ],

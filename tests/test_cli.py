@@ -181,6 +181,7 @@ def test_index_reports_counts_and_succeeds(tmp_path: Path, corpus_dir: Path) -> 
     )
     assert code == 0, err
     assert "[4/5] 003_10c6ec8ef8560783.txt" in out and "Đã ghi" in out
+    assert out.casefold().count("đã ghi") == 1, out  # the written KB is reported once
     assert (tmp_path / KB_FILE).is_file()
 
 
@@ -262,3 +263,21 @@ def test_python_dash_m_runs_every_command(index_dir: Path) -> None:
     helped = module("--help")
     assert helped.returncode == 0, helped.stderr
     assert "digest" in helped.stdout and "zalo-oa" in helped.stdout
+
+
+def test_ask_reads_plain_questions_from_stdin(index_dir: Path) -> None:
+    """Without a question argument, `ask` answers each stdin line (text out, or one JSON object
+    per line with --json), as its help says."""
+    questions = "Ai chủ trì triển khai hệ thống SOC?\n\nKế hoạch 402 có bao nhiêu chỉ tiêu?\n"
+    plain = CliRunner().invoke(main, ["ask", "--index-dir", str(index_dir)], input=questions)
+    assert plain.exit_code == 0, plain.output
+    asked = [line for line in plain.output.splitlines() if line.startswith("Hỏi: ")]
+    assert asked == [f"Hỏi: {q}" for q in questions.split("\n") if q], plain.output
+    as_json = CliRunner().invoke(
+        main, ["ask", "--index-dir", str(index_dir), "--json"], input=questions
+    )
+    assert as_json.exit_code == 0, as_json.output
+    answers = [json.loads(line) for line in as_json.output.splitlines() if line.strip()]
+    assert len(answers) == 2 and all(a["answer"] for a in answers)
+    help_text = CliRunner().invoke(main, ["ask", "--help"]).output
+    assert "stdin" in help_text

@@ -456,3 +456,90 @@ def test_roman_sections_under_letter_sections_stay_apart(tmp_path: Path) -> None
     doc = Document("009", "ab.docx", "9/KH-UBND", None, "UBND tỉnh A", "Kế hoạch", "province")
     records = parse_document(doc, tmp_path).records
     assert [r.row for r in records] == ["A.I 1", "B.I 2"]
+
+
+LOCAL_PARTIES = [  # names no directory lists, and names printed with commas inside
+    "Viettel Hòa Bình",
+    "VNPT Hòa Bình",
+    "Tỉnh đoàn",
+    "Bưu điện tỉnh",
+    "Hội Nông dân tỉnh",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Lao động, Thương binh và Xã hội",
+    "Trường Chính trị tỉnh",
+    "Công an tỉnh",
+]
+LOCAL_GROUPS = ["UBND các huyện, thành phố", "các đơn vị liên quan", ""]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx", "pdf"])
+def test_comma_separated_coordinating_cells_give_each_agency(tmp_path: Path, fmt: str) -> None:
+    """A coordinating cell listing agencies with commas (unknown local names included) gives
+    each agency once, and never cuts a name that has commas of its own."""
+    import random
+
+    from retrieval.agencies import AgencyDirectory
+    from retrieval.enrich import enrich
+
+    spec = plangen.make_plan(seed=31, rows=24, national=False)
+    rnd = random.Random(31)
+    truth = {}
+    for row in spec.rows:
+        parties = rnd.sample(LOCAL_PARTIES, rnd.randint(2, 4)) + [rnd.choice(LOCAL_GROUPS)]
+        parties = [p for p in parties if p]
+        row.values["coordinating"] = ", ".join(parties)
+        truth[f"{row.section} {row.number}"] = parties
+    path = WRITERS[fmt](spec, plangen.LAYOUTS["reordered"], tmp_path / f"plan.{fmt}")
+    doc = Document("900", path.name, "", None, "", "", "province")
+    parsed = enrich(parse_document(doc, path.parent), AgencyDirectory.load())
+    got = {r.row: r.coordinating for r in parsed.records}
+    assert got == truth
+
+
+@pytest.mark.parametrize(
+    ("printed", "readable", "place"),
+    [
+        ("ỦY BAN NHÂN DÂN TỈNH LÂM HÀ", "UBND tỉnh Lâm Hà", "Lâm Hà"),
+        ("UỶ BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH", "UBND thành phố Hồ Chí Minh", "Hồ Chí Minh"),
+        ("HỘI ĐỒNG NHÂN DÂN HUYỆN ĐAM RÔNG", "HĐND huyện Đam Rông", "Đam Rông"),
+        (
+            "ỦY BAN NHÂN DÂN TỈNH BÀ RỊA - VŨNG TÀU",
+            "UBND tỉnh Bà Rịa - Vũng Tàu",
+            "Bà Rịa - Vũng Tàu",
+        ),
+        ("UBND thành phố Hà Nội", "UBND thành phố Hà Nội", "Hà Nội"),
+        ("CHÍNH PHỦ", "Chính phủ", ""),
+        ("BỘ THÔNG TIN VÀ TRUYỀN THÔNG", "Bộ Thông tin và Truyền thông", ""),
+        ("", "", ""),
+    ],
+)
+def test_readable_issuer_and_its_place(printed: str, readable: str, place: str) -> None:
+    from retrieval.ingest.metadata import issuer_place, readable_issuer
+
+    assert readable_issuer(printed) == readable
+    assert issuer_place(printed)[1] == place
+
+
+def test_added_provincial_plan_is_named_by_its_province(tmp_path: Path) -> None:
+    """`add` writes a readable issuer and the province in the short name and aliases, so a
+    question naming the province is scoped to its plans."""
+    from bot.answer.intent import document_mentions, place_documents
+    from bot.cli import main
+    from retrieval.manifest import load_manifest
+    from retrieval.textnorm import fold
+
+    spec = plangen.make_plan(seed=9, rows=3, national=False)
+    plan = plangen.paragraph_plan(spec, plangen.body_lines())
+    path = plangen.write_paragraphs_docx(plan, tmp_path / "hb.docx")
+    corpus = tmp_path / "corpus"
+    added = CliRunner().invoke(main, ["add", str(path), "--corpus", str(corpus), "--id", "905"])
+    assert added.exit_code == 0, added.output
+    entry = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))["documents"][0]
+    assert entry["issuer"] == "UBND tỉnh Hòa Bình"
+    assert entry["short_name"] == f"Kế hoạch {spec.number} (Hòa Bình)"
+    assert {"Hòa Bình", "tỉnh Hòa Bình"} <= set(entry["aliases"])
+    documents = load_manifest(Path(__file__).resolve().parents[1] / "corpus")
+    documents += load_manifest(corpus)
+    question = fold("Sở Y tế tỉnh Hòa Bình chủ trì những nhiệm vụ gì?")
+    assert document_mentions(question, documents) == [entry["id"]]
+    assert place_documents(question, documents) == [entry["id"]]

@@ -10,7 +10,7 @@ from retrieval.models import Clause, Document
 
 # Ranks: a smaller rank encloses a larger one. Paragraphs have no rank (never enclose).
 RANK_APPENDIX = 0
-RANK_CLOSING = 1  # "Nơi nhận:" — the sign-off block closes the body's sections
+RANK_CLOSING = 1  # "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN": the sign-off block ends the body
 RANK_LETTER = 2  # "A.", "B."
 RANK_ROMAN = 3  # "I.", "II."
 RANK_NUMBER = 4  # "1." → 4, "1.1." → 5, "2.2.1" → 6 (RANK_NUMBER + depth - 1)
@@ -21,7 +21,14 @@ RANK_PLUS = 22  # "+", "- +"
 _ROMAN = r"(?:XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
 _TITLE_START = r"(?=[\"“(*\w])"
 _APPENDIX = re.compile(r"^phụ\s*lục(?:\s+(\d{1,2}|[ivxlc]{1,5}))?\s*(?:[:.–-]\s*(.*))?$")
-_CLOSING = re.compile(r"^nơi nhận\s*:?\s*$")
+_CLOSING = re.compile(r"^nơi nhận\s*(?::.*)?$")  # alone, or with the first recipient after ":"
+# A signature block opens with the signing authority ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH",
+# "TL. BỘ TRƯỞNG") or with the signer's title alone ("GIÁM ĐỐC"), printed in capitals.
+_SIGN_AUTHORITY = re.compile(r"^(?:TM|T/M|KT|K/T|TL|T/L|TUQ|Q)\s*\.\s*\w")
+_SIGN_TITLE = re.compile(
+    r"^(?:PHÓ\s+|TỔNG\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG|THỨ TRƯỞNG|THỦ TƯỚNG|TRƯỞNG BAN|"
+    r"CHÁNH VĂN PHÒNG|CỤC TRƯỞNG|VIỆN TRƯỞNG|HIỆU TRƯỞNG|BÍ THƯ)$"
+)
 _ROMAN_HEAD = re.compile(rf"^({_ROMAN})\.\s*{_TITLE_START}")
 _LETTER_HEAD = re.compile(rf"^([A-HJ-UWYZ])\.\s+{_TITLE_START}")
 _NUMBER_HEAD = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)(\.?)(\s*)(?=\S)")
@@ -30,6 +37,7 @@ _PLUS = re.compile(r"^(?:[-–]\s*)?\+\s*(?=\S)")
 _DASH = re.compile(r"^(?:[-–]|[·•●▪◦]|\*(?=\s))\s*(?=\S)")
 _EMPHASIS = re.compile(r"^(\*+)(.+?)\1$")
 _TERMINAL = (".", ";", ":", "!", "?", "…")
+_ITEM_END = (".", ";", "!", "?", "…")  # a sentence ends here; ':' leads into what follows
 _TITLE_MAX = 160
 
 
@@ -41,6 +49,15 @@ class Marker:
     rank: int | None
     rest: str
     appendix: str | None = None
+    signature: bool = False  # opens (or continues) the signature block
+
+
+def _is_signature(stripped: str) -> bool:
+    """A line of the signature block: the signing authority or the signer's title, in capitals."""
+    text = stripped.strip("* ")
+    if not text or text != text.upper() or not any(ch.isalpha() for ch in text):
+        return False
+    return bool(_SIGN_AUTHORITY.match(text) or _SIGN_TITLE.match(" ".join(text.split())))
 
 
 def is_table_like(line: str) -> bool:
@@ -61,8 +78,10 @@ def classify(stripped: str) -> Marker:
         num = num.upper() if num and not num.isdigit() else num
         name = f"Phụ lục {num}".strip()
         return Marker(name, RANK_APPENDIX, stripped, appendix=name)
-    if _CLOSING.match(folded):
+    if _CLOSING.match(folded.strip("* ")):
         return Marker("", RANK_CLOSING, stripped)
+    if _is_signature(stripped):
+        return Marker("", RANK_CLOSING, stripped, signature=True)
     m = _ROMAN_HEAD.match(stripped)
     if m and _starts_title(stripped[m.end() :]):
         return Marker(f"{m.group(1)}.", RANK_ROMAN, stripped[m.end() :])
@@ -96,6 +115,18 @@ def clause_text(raw: str) -> str:
     if text.endswith("**") and "**" not in text[:-2]:
         text = text[:-2].rstrip()
     return text
+
+
+def _ends_document(text: str) -> bool:
+    """A sentence closed by "./.", the mark that ends an administrative document's text."""
+    return text.rstrip(" *").endswith("./.")
+
+
+def _after_items(clauses: list[Clause]) -> bool:
+    """The last clause is an item inside a section (a sentence, not a heading's bare title or
+    a lead-in ending with ':')."""
+    last = clauses[-1] if clauses else None
+    return bool(last and last.heading_path and last.text.rstrip(" *").endswith(_ITEM_END))
 
 
 def _title(marker: Marker, text: str) -> str:
@@ -132,6 +163,7 @@ def parse_clauses(doc: Document, lines: list[str], skip: set[int]) -> list[Claus
     clauses: list[Clause] = []
     stack: list[tuple[int, str]] = []
     appendix: str | None = None
+    signing_off = False  # inside the sign-off block (recipients, signature) until the next part
     i = 0
     while i < len(lines):
         raw = lines[i]
@@ -154,6 +186,21 @@ def parse_clauses(doc: Document, lines: list[str], skip: set[int]) -> list[Claus
         if not text.strip("* "):
             i = end + 1
             continue
+        if marker.rank == RANK_CLOSING and not signing_off:
+            # The sign-off ends the body: no heading above it encloses what follows.
+            signing_off = True
+            stack = [entry for entry in stack if entry[0] < RANK_CLOSING]
+            if marker.signature:
+                marker = Marker("", None, marker.rest)  # no heading: the signer is no section
+        elif marker.rank == RANK_CLOSING:
+            marker = Marker("", None, marker.rest)  # "KT. CHỦ TỊCH" after "Nơi nhận:"
+        elif signing_off and marker.rank is not None and marker.rank <= RANK_ROMAN:
+            signing_off = False  # a new part (appendix, attached plan) begins
+            stack = [entry for entry in stack if entry[0] < RANK_CLOSING]
+        elif marker.rank is None and _ends_document(text) and _after_items(clauses):
+            # "…, trình UBND tỉnh xem xét, quyết định./." after the last section's items: the
+            # document's closing sentence, addressed to all, not one more item of that section.
+            stack = [entry for entry in stack if entry[0] < RANK_CLOSING]
         if marker.rank is None:
             while stack and stack[-1][0] >= RANK_ALPHA and not stack[-1][1].endswith(":"):
                 stack.pop()

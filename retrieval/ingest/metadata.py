@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 _NUMBER = re.compile(r"^\s*Số\s*[:.]?\s*(\S.*?)\s*$", re.IGNORECASE)
 _DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
-_TYPES = (
+DOC_TYPES = (  # document types as printed above the title
     "KẾ HOẠCH",
     "CHƯƠNG TRÌNH HÀNH ĐỘNG",
     "CHƯƠNG TRÌNH",
@@ -42,6 +42,51 @@ def _left_column(text: str) -> str:
 
 
 LEVELS = ("national", "ministry", "province", "city", "district", "commune")
+
+# "ỦY BAN NHÂN DÂN TỈNH LÂM HÀ" → council, level word, place name.
+_COUNCIL_PLACE = re.compile(
+    r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|HĐND)\s+"
+    r"(TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|QUẬN|THỊ XÃ|THỊ TRẤN|XÃ|PHƯỜNG|ĐẶC KHU)\s+(\S.*)$",
+    re.IGNORECASE,
+)
+_COUNCIL_SHORT = {"ủy ban nhân dân": "UBND", "uỷ ban nhân dân": "UBND", "ubnd": "UBND"}
+
+
+def _title_case(name: str) -> str:
+    """A place name printed in capitals as names are written ("BÀ RỊA - VŨNG TÀU" → "Bà Rịa -
+    Vũng Tàu"); a name already in mixed case is kept."""
+    if name != name.upper():
+        return name
+    return " ".join(w[:1] + w[1:].lower() for w in name.split())
+
+
+def issuer_place(issuer: str) -> tuple[str, str]:
+    """(level word, place name) of a council issuer: ("tỉnh", "Lâm Hà"); ("", "") otherwise."""
+    m = _COUNCIL_PLACE.match(_nfc(issuer))
+    if m is None:
+        return "", ""
+    level = m.group(2).lower().rstrip(".")
+    level = "thành phố" if level == "tp" else level
+    return level, _title_case(m.group(3).strip())
+
+
+def readable_issuer(issuer: str) -> str:
+    """The issuer as plans cite it: "ỦY BAN NHÂN DÂN TỈNH LÂM HÀ" → "UBND tỉnh Lâm Hà", a name
+    the agency directory knows in its own spelling, other names in capitals sentence-cased."""
+    from retrieval.agencies import directory
+    from retrieval.textnorm import names_equal
+
+    text = _nfc(issuer)
+    if not text:
+        return ""
+    level, place = issuer_place(text)
+    if place:
+        council = _COUNCIL_PLACE.match(text).group(1).lower()  # type: ignore[union-attr]
+        return f"{_COUNCIL_SHORT.get(council, 'HĐND')} {level} {place}"
+    known = directory().canonical(text)
+    if known != text and names_equal(known, text):  # the directory's own spelling of this name
+        return known
+    return text[:1] + text[1:].lower() if text == text.upper() else text
 
 
 @dataclass
@@ -101,7 +146,9 @@ def read_metadata(lines: list[str], head: int = 60) -> PlanMetadata:
                 # the rest of the line is the other column ("Quảng Đông, ngày … năm …")
                 meta.number = symbol.group(0).replace(" ", "")
         if not meta.date:
-            m = _DATE.search(text)
+            # the date may wrap in a narrow header column ("… ngày 14 tháng 02 năm" / "2025")
+            after = texts[i + 1] if i + 1 < len(texts) else ""
+            m = _DATE.search(text) or _DATE.search(f"{text} {after}")
             if m:
                 d, mo, y = (int(g) for g in m.groups())
                 if 1 <= d <= 31 and 1 <= mo <= 12:
@@ -115,7 +162,7 @@ def read_metadata(lines: list[str], head: int = 60) -> PlanMetadata:
             meta.issuer = left
         if not meta.doc_type:
             upper = text.upper()
-            found = next((t for t in _TYPES if upper == t or upper.startswith(t + " ")), None)
+            found = next((t for t in DOC_TYPES if upper == t or upper.startswith(t + " ")), None)
             if found and text.isupper() and not upper.startswith(_SKIP):
                 meta.doc_type = found.capitalize()
                 rest = text[len(found) :].strip(" :")

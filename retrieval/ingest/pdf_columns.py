@@ -26,7 +26,7 @@ class ColumnTable:
     rows: list[list[str]] = field(default_factory=list)
 
 
-def _lines(words: list[Word]) -> list[list[Word]]:
+def word_lines(words: list[Word]) -> list[list[Word]]:
     """Words grouped into text lines (same top within a tolerance), left to right."""
     lines: list[list[Word]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
@@ -89,7 +89,7 @@ def _header_at(lines: list[list[Word]], i: int) -> tuple[list[float], list[str],
 def column_table(words: list[Word], edges: list[float] | None = None) -> ColumnTable | None:
     """The column table on a page: after a header line, or (with `edges` from the page before)
     from the first line that fits those columns. None when there is none."""
-    lines = _lines(words)
+    lines = word_lines(words)
     rows: list[list[str]] = []
     start = len(lines)
     if edges is None:

@@ -1,16 +1,20 @@
 """Compare what planbot reads from kh86_lamha.{docx,pdf} with the generator's truth (rows, leads,
-coordinating, deadlines, notes) and list the body indicators; prints one line per mismatch."""
+coordinating as split for the KB, deadlines, notes) and list the body indicators; prints one line
+per mismatch."""
 
 import json
 import sys
 from pathlib import Path
 
 from bot.cli_corpus import _parse
+from retrieval.agencies import AgencyDirectory
+from retrieval.enrich import enrich
 
 out = Path(__file__).parent / "out"
 truth = {t["row"]: t for t in json.loads((out / "kh86_truth.json").read_text(encoding="utf-8"))}
 for name in sys.argv[1:] or ["kh86_lamha.docx", "kh86_lamha.pdf"]:
     parsed, _ = _parse(out / name)
+    parsed = enrich(parsed, AgencyDirectory.load())  # agency cells split as the KB stores them
     tasks = [r for r in parsed.records if r.kind == "task"]
     inds = [r for r in parsed.records if r.kind == "indicator"]
     bad = 0
