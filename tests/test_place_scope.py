@@ -99,3 +99,14 @@ def test_follow_ups_point_at_rows_places_and_agencies(two_provinces: tuple) -> N
     assert {f["id"].split(":")[0] for f in there.facts} == {"961"}, there.answer
     became = assistant.ask("sở đó giờ là sở nào?", session="p3")
     assert "hợp nhất vào Sở Tài chính" in became.answer, became.answer
+
+
+def test_a_row_both_plans_hold_offers_a_choice_unless_a_place_is_named(
+    two_provinces: tuple,
+) -> None:
+    assistant, _ = two_provinces
+    both = assistant.ask(f"Ai chủ trì {SHARED_TASK.lower()}?")
+    assert len(both.choices) == 2 and "kế hoạch khác" in both.answer, both.answer
+    assert {f["id"].split(":")[0] for f in both.facts} == {"960", "961"}
+    one = assistant.ask(f"Ai chủ trì {SHARED_TASK.lower()} ở Lâm Hà?")
+    assert not one.choices and {f["id"].split(":")[0] for f in one.facts} == {"961"}, one.answer

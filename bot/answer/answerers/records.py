@@ -13,8 +13,11 @@ from bot.schemas import Answer, Choice, Citation
 def _rivals(
     ctx: AnswerContext, frame: QuestionFrame, best: Candidate, pool: list[Candidate]
 ) -> list[Candidate]:
-    """Best rows of other plans nearly as good as `best`, when the question names no plan."""
-    if frame.documents:
+    """Best rows of other plans that hold the question as well as `best` does, when the question
+    names no plan (nor a place with one plan). "As well" is judged on the evidence each row holds
+    (coverage of the question, its words in order), not on the channel ranks, which only order
+    the rows and always favour one."""
+    if len(ctx.scope(frame)) == 1:
         return []
     p = ctx.policy
     seen = {best.passage.document}
@@ -23,7 +26,8 @@ def _rivals(
         if c.passage.document in seen or c.passage.id not in ctx.views:
             continue
         seen.add(c.passage.document)
-        if c.score >= best.score - p.plan_margin and c.passes(p.min_record_coverage):
+        as_well = c.cover >= best.cover - p.plan_margin and c.run >= best.run - p.plan_margin
+        if as_well and c.passes(p.min_record_coverage):
             out.append(c)
     return out
 
