@@ -15,6 +15,10 @@ import numpy as np
 from retrieval.embeddings import normalize_rows
 from retrieval.passages import Passage
 
+# The encoder reads a passage's first words only: the 48 longest texts of the bundled corpus
+# (> 128 tokens) took a quarter of the cold build's embedding time, attention growing with the
+# square of the length, and their topic is stated first; the lexical index reads every word.
+MAX_DENSE_WORDS = 120
 CONTEXT_WEIGHT_VAR = "PLANBOT_CONTEXT_WEIGHT"
 CONTEXT_WEIGHT = 0.3  # chosen on the generated questions (docs/retrieval.md), checked on held-out
 
@@ -28,10 +32,16 @@ def context_weight() -> float:
         return CONTEXT_WEIGHT
 
 
+def encoder_text(text: str) -> str:
+    """The part of a text the encoder reads: its first MAX_DENSE_WORDS words."""
+    words = text.split()
+    return text if len(words) <= MAX_DENSE_WORDS else " ".join(words[:MAX_DENSE_WORDS])
+
+
 def dense_texts(passages: Sequence[Passage]) -> list[str]:
     """Every distinct text the encoder must read for `passages` (bodies first, stable order)."""
-    bodies = [p.body or p.text for p in passages]
-    contexts = [c for p in passages for c in p.context]
+    bodies = [encoder_text(p.body or p.text) for p in passages]
+    contexts = [encoder_text(c) for p in passages for c in p.context]
     return list(dict.fromkeys([*bodies, *contexts]))
 
 
@@ -49,7 +59,7 @@ def compose_vectors(
     w = context_weight() if weight is None else weight
     out = np.zeros((len(passages), vectors.shape[1]), dtype=np.float32)
     for i, p in enumerate(passages):
-        out[i] = vectors[row[p.body or p.text]]
+        out[i] = vectors[row[encoder_text(p.body or p.text)]]
         for c in p.context:
-            out[i] += w * vectors[row[c]]
+            out[i] += w * vectors[row[encoder_text(c)]]
     return normalize_rows(out)

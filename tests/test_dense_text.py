@@ -80,3 +80,13 @@ def test_context_weight_zero_reads_the_body_alone(weight: float) -> None:
     alone = model.embed_passages([p.body for p in passages])
     same = np.allclose(vectors, alone, atol=1e-6)
     assert same == (weight == 0.0)
+
+
+def test_the_encoder_reads_the_first_words_of_a_long_passage() -> None:
+    from retrieval.dense_text import MAX_DENSE_WORDS, encoder_text
+
+    long = " ".join(f"từ{i}" for i in range(MAX_DENSE_WORDS + 50))
+    record = _record("9", long, "Sở Tài chính")
+    (text,) = [t for t in dense_texts(build_passages([record], [])) if t.startswith("từ0")]
+    assert text == encoder_text(long) and len(text.split()) == MAX_DENSE_WORDS
+    assert encoder_text("ngắn gọn") == "ngắn gọn"
