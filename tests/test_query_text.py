@@ -158,3 +158,10 @@ def test_preload_loads_pyvi_before_any_question() -> None:
 
     preload()
     assert _pyvi_utils.cache_info().currsize == 1 and _pyvi_tokenizer.cache_info().currsize == 1
+
+
+def test_the_encoder_reads_the_first_words_of_a_long_topic() -> None:
+    from retrieval.query_text import MAX_ENCODER_WORDS
+
+    long = " ".join(f"từ{i}" for i in range(MAX_ENCODER_WORDS + 10))
+    assert topic_text(f"Ai chủ trì {long}?").split() == long.split()[:MAX_ENCODER_WORDS]
