@@ -238,10 +238,6 @@ def split_agencies(cell: str | None) -> list[str]:
         return [clean_name(cell)] if clean_name(cell) else []
 
 
-# A place given right after a body's name, as the key of a name reads it ("… tinh lam ha").
-_PLACE_AFTER = re.compile(r"\s+(?:tinh|thanh pho|tp|huyen|quan|thi xa|xa|phuong)\b")
-
-
 class AgencyDirectory:
     """Canonical agencies with aliases, places and successions, loaded once from JSON."""
 
@@ -668,6 +664,8 @@ _ASSIGN_VERB = re.compile(
 _LEVEL_WORD = re.compile(r"(?<!\w)(tỉnh|thành phố|TP\.?)(?!\w)", re.IGNORECASE)
 # "Sở Y tế tỉnh", "Công an thành phố": the level word after a name is the body's own place.
 _OWN_LEVEL = frozenset({"tinh", "tp", "thanh pho", "huyen", "quan", "xa", "phuong", "thi xa"})
+# A place given right after a body's name, as the key of a name reads it ("… tinh lam ha").
+_PLACE_AFTER = re.compile(rf"\s+(?:{'|'.join(sorted(_OWN_LEVEL, key=len, reverse=True))})\b")
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from retrieval.agencies import AgencyDirectory, Succession
-from retrieval.deadlines import DEADLINE_WINDOWS, DueRange, is_ongoing
+from retrieval.deadlines import DueRange
 from retrieval.kb import AgencyQuery, KnowledgeBase, RecordFilter, RecordView
 from retrieval.models import Clause, Document
 
@@ -102,10 +102,8 @@ class KnowledgeService:
         views = [
             v
             for v in self.kb.records(RecordFilter(due=period, agency=agency or None))
-            if v.record.due_by
-            and start <= v.record.due_by <= end
-            and not (period.kind in DEADLINE_WINDOWS and is_ongoing(v.record.deadline))
-        ]
+            if v.record.due_by and start <= v.record.due_by <= end
+        ]  # continuing work is already left out of deadline windows by the KB filter
         views.sort(key=lambda v: (v.record.due_by or "", v.record.document))
         return views
 

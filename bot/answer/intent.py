@@ -26,12 +26,14 @@ _LIST_RE = re.compile(
 )
 # "việc gì đến hạn Q2/2025": with a period, "… gì" asks for every row due then.
 _PERIOD_LIST_RE = re.compile(r"\b(?:viec|cong viec|nhiem vu|mo hinh|chi tieu|nv)\s+(?:gi|nao)\b")
+# "trước lúc nào", "tháng nào": a row's deadline is a month, quarter or year; "ngày nào" asks
+# for a day, which plans print in body clauses ("báo cáo trước ngày 15/12"), not rows.
+# Shared with the follow-up fields (answerers/follow_up.py).
+WHEN_ASKED = r"\b(?:luc|thoi diem|thang|nam|quy) nao\b"
 _OWNER_RE = re.compile(
     r"\b(?:ai|don vi nao|co quan nao|so nao|ben nao|noi nao|dau moi)\b"
     r"|\bchu tri\b|\bphoi hop\b|\bhan\b|\bhan chot\b|\bkhi nao\b|\bbao gio\b"
-    # "trước lúc nào", "tháng nào": a row's deadline is a month, quarter or year; "ngày nào"
-    # asks for a day, which plans print in body clauses ("báo cáo trước ngày 15/12"), not rows
-    r"|\b(?:luc|thoi diem|thang|nam|quy) nao\b"
+    rf"|{WHEN_ASKED}"
     r"|\bthoi gian\b|\bthoi han\b|\bxong\b|\bhoan thanh\b|\bgiai doan nao\b|\bquy may\b|\bq may\b"
 )
 _QUANTITY_RE = re.compile(

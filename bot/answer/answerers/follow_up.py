@@ -7,7 +7,7 @@ import re
 from bot.answer import compose
 from bot.answer.context import AnswerContext
 from bot.answer.grounding import content_tokens
-from bot.answer.intent import QuestionFrame
+from bot.answer.intent import WHEN_ASKED, QuestionFrame
 from bot.answer.session import Turn
 from bot.schemas import Answer, Citation
 
@@ -22,7 +22,7 @@ _FIELDS = (
         "deadline",
         re.compile(
             r"\bhan\b|\bkhi nao\b|\bbao gio\b|\bthoi gian\b|\bthoi han\b"
-            r"|\b(?:luc|thoi diem|thang|nam|quy) nao\b"
+            rf"|{WHEN_ASKED}"
         ),
     ),
     ("leader", re.compile(r"\blanh dao\b|\bchi dao\b")),
