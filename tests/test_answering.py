@@ -67,6 +67,21 @@ def test_unknown_words_do_not_force_not_found(assistant: Assistant, question: st
     _no_folded_tokens(ans)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Ai chủ trì triển khai vệ tinh viễn thám riêng cho trường mầm non?",  # "mầm non" only
+        "Hạn hoàn thành việc đưa tiền mã hóa vào trường mầm non là khi nào?",
+        "Ai chủ trì triển khai robot phẫu thuật cho bệnh viện tư nhân?",  # unknown words
+    ],
+)
+def test_absent_thing_beside_a_matching_phrase_is_not_found(
+    assistant: Assistant, question: str
+) -> None:
+    ans = assistant.ask(question)
+    assert ans.intent == "not_found", ans.answer
+
+
 def test_place_named_by_abbreviation_scopes_the_plans(assistant: Assistant) -> None:
     ans = assistant.ask("KD ở HN cần làm gì để CĐS?")
     assert all("Hưng Yên" not in c.title and "Thanh Hóa" not in c.title for c in ans.citations)

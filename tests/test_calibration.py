@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.answer import lopo
+from bot.answer import gen_questions, lopo
 from bot.answer.gen_questions import abbreviate, generate, paraphrase, topic
 from bot.answer.policy import POLICY
 from bot.evaluate import Outcome
@@ -69,6 +69,40 @@ def test_styles_transform_text() -> None:
     assert topic("Mô hình: Xã chuyển đổi số điển hình. Phạm vi: Xã Song Phượng.") == (
         "Xã chuyển đổi số điển hình"
     )
+
+
+def test_paraphrase_leaves_agency_names_alone() -> None:
+    """ "Sở Xây dựng" is a name, not the verb "xây dựng" (→ "làm")."""
+    import random
+
+    question = "Liệt kê các nhiệm vụ do Sở Xây dựng chủ trì, xây dựng những gì?"
+    for seed in range(20):
+        out = paraphrase(question, random.Random(seed), is_topic=False, keep=("Sở Xây dựng",))
+        assert out is None or "Sở Xây dựng" in out
+    assert any(
+        "Sở Làm" in (paraphrase(question, random.Random(s), is_topic=False) or "")
+        for s in range(20)
+    )
+
+
+def test_absent_things_named_after_a_kind_word_are_not_absent() -> None:
+    """A plan naming "chuỗi khối" names "công nghệ chuỗi khối": no absent question about it."""
+    assert gen_questions._named_as("công nghệ chuỗi khối") == ["cong nghe chuoi khoi", "chuoi khoi"]
+    assert gen_questions._named_as("xe tự hành") == ["xe tu hanh"]
+
+
+def test_generated_paraphrases_include_words_the_plans_never_use(
+    kb: KnowledgeBase, generated: list[dict[str, Any]]
+) -> None:
+    """The calibration sees everyday words outside the corpus (only the encoder can read them),
+    so the bar for unknown words is tuned against real paraphrases, not only absent things."""
+    from bot.answer.grounding import build_vocabulary, unseen_words
+    from retrieval.passages import build_passages
+
+    records = [v.record for v in kb.iter_records()]
+    vocab = build_vocabulary(p.text for p in build_passages(records, kb.clauses()))
+    para = [q for q in generated if q["style"] == "para" and q["kind"] != "no_answer"]
+    assert sum(bool(unseen_words(q["question"], vocab)) for q in para) >= 10
 
 
 def _scored(item_id: str, kind: str, score: float) -> lopo.Scored:

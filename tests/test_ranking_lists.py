@@ -32,6 +32,29 @@ def test_channel_agreement_lowers_the_bar_and_lexical_only_raises_it() -> None:
     assert not off_topic.passes(0.34)
 
 
+def test_unknown_words_count_unless_the_encoder_ranks_the_row_first() -> None:
+    """A row missing the question's unknown words ("robot phẫu thuật") passes on its lenient
+    coverage only when the dense channel put it first (the encoder read them as a paraphrase)."""
+    bar = POLICY.min_record_coverage
+    read = cand(bar + 0.2, 1, 0)
+    read.strict = bar - 0.2
+    assert read.passes(bar)
+    unread = cand(bar + 0.2, 0, 2)
+    unread.strict = bar - 0.2
+    assert not unread.passes(bar)
+    unread.strict = bar + 0.01
+    assert unread.passes(bar)
+
+
+def test_a_row_must_hold_enough_of_the_question_words() -> None:
+    """High IDF coverage from one rare shared phrase is not enough when most words are missing."""
+    rare_only = cand(0.9, 0, 0)
+    rare_only.share = POLICY.min_word_share - 0.05
+    assert not rare_only.passes(0.34)
+    rare_only.share = POLICY.min_word_share
+    assert rare_only.passes(0.34)
+
+
 def test_score_prefers_high_ranks_short_passages_and_named_agencies() -> None:
     assert cand(0.5, 0, 0).score > cand(0.5, 5, 5).score
     assert cand(0.5, 0, 0, length=100).score > cand(0.5, 0, 0, length=4000).score

@@ -106,6 +106,14 @@ PARAPHRASES: tuple[tuple[str, str, str], ...] = (
     ("đào tạo", "dạy", ANYWHERE),
     ("bồi dưỡng", "tập huấn", ANYWHERE),
     ("thành phố", "TP", ANYWHERE),
+    # words the plans never print, as officials type them: only the encoder can tell such a
+    # question from one about something the plans lack, so the calibration needs them
+    ("cơ sở dữ liệu", "database", ANYWHERE),
+    ("dữ liệu", "data", INNER),
+    ("điện thoại thông minh", "smartphone", ANYWHERE),
+    ("điện toán đám mây", "cloud", ANYWHERE),
+    ("thương mại điện tử", "bán hàng online", ANYWHERE),
+    ("số hóa", "scan", LEAD),  # the action on records, not "chuyển đổi số hóa"
 )
 _LEADING = re.compile(r"^(?:mô hình|nhiệm vụ|chỉ tiêu)\s*:\s*", re.IGNORECASE)
 _NUMBERING = re.compile(r"^[\s\divxlcIVXLC.)\-–+*•a-zđ]{0,6}[.)]\s+")
@@ -220,10 +228,13 @@ def abbreviate(text: str) -> str | None:
     return out if out != text else None
 
 
-def paraphrase(text: str, rng: random.Random, is_topic: bool = True) -> str | None:
+def paraphrase(
+    text: str, rng: random.Random, is_topic: bool = True, keep: tuple[str, ...] = ()
+) -> str | None:
     """Everyday words for some of the plan's words; None when unchanged. In a topic (its first
     word is its action) a pair applies where its sense holds (`PARAPHRASES`); elsewhere (a whole
-    question) only the pairs that hold anywhere."""
+    question) only the pairs that hold anywhere. Names in `keep` (an agency: "Sở Xây dựng" is
+    not "Sở Làm") are left as they are."""
     out = text
     pairs = list(PARAPHRASES)
     rng.shuffle(pairs)
@@ -232,7 +243,14 @@ def paraphrase(text: str, rng: random.Random, is_topic: bool = True) -> str | No
         if not is_topic and where != ANYWHERE:
             continue
         pattern = re.compile(rf"(?<!\w){re.escape(plan_word)}(?!\w)", re.IGNORECASE)
+        kept = [
+            (k.start(), k.end())
+            for name in keep
+            for k in re.finditer(re.escape(name), out, re.IGNORECASE)
+        ]
         for m in pattern.finditer(out):
+            if any(a < m.end() and m.start() < b for a, b in kept):
+                continue
             lead = not out[: m.start()].strip()
             if (where == LEAD and not lead) or (where == INNER and lead):
                 continue
@@ -257,17 +275,22 @@ def plan_phrase(doc: Document, rng: random.Random) -> str:
 
 
 def _styled(
-    base: str, rng: random.Random, para: str | None = None, has_topic: bool = False
+    base: str,
+    rng: random.Random,
+    para: str | None = None,
+    has_topic: bool = False,
+    keep: tuple[str, ...] = (),
 ) -> Iterator[tuple[str, str]]:
     """The question in each style officials type (`para`: its paraphrase built from the
-    paraphrased topic when `has_topic`, else the whole question paraphrased)."""
+    paraphrased topic when `has_topic`, else the whole question paraphrased, names in `keep`
+    left alone)."""
     yield "vi", base
     yield "nodiac", fold(base)
     short = abbreviate(base)
     if short:
         yield "abbr", short
     if not has_topic:
-        para = paraphrase(base, rng, is_topic=False)
+        para = paraphrase(base, rng, is_topic=False, keep=keep)
     if para and para != base:
         yield "para", para
 
@@ -377,7 +400,7 @@ def _lists(kb: KnowledgeBase, docs: dict[str, Document], seed: int) -> list[Ques
         rng = stream(seed, f"list:{doc_id}:{kind}:{agency}")
         base = rng.choice(LIST_TEMPLATES).format(a=agency, k=nouns[kind], p=plan_phrase(doc, rng))
         gold = {"doc": doc.file, "rows": rows, "quotes": []}
-        for style, text in _styled(base, rng):
+        for style, text in _styled(base, rng, keep=(agency,)):
             key = f"g-list-{doc_id}-{kind}-{fold(agency).replace(' ', '_')}-{style}"
             out.append(Question(key, text, "list", style, gold, doc_id))
     return out
@@ -419,6 +442,20 @@ def _guidance(
     return out
 
 
+# Words that say what kind of thing follows ("công nghệ chuỗi khối"): a plan naming "chuỗi
+# khối" among new technologies does name the thing.
+_KIND_WORDS = ("công nghệ", "hệ thống", "nền tảng", "dịch vụ", "ứng dụng", "phần mềm")
+
+
+def _named_as(thing: str) -> list[str]:
+    """Folded ways a plan could name a thing: itself, and its name after a kind word."""
+    out = [fold(thing)]
+    for kind in _KIND_WORDS:
+        if thing.startswith(kind + " "):
+            out.append(fold(thing[len(kind) + 1 :]))
+    return out
+
+
 def _absent(
     kb: KnowledgeBase, views: list[RecordView], rng: random.Random, compounds: frozenset[str]
 ) -> list[Question]:
@@ -426,7 +463,7 @@ def _absent(
     corpus = " ".join(fold(v.record.content) for v in views)
     corpus += " " + " ".join(fold(c.text) for c in kb.clauses())
     places = [p for p in OTHER_PLACES if fold(p.split(" ", 1)[1]) not in corpus]
-    things = [t for t in ABSENT_THINGS if fold(t) not in corpus]
+    things = [t for t in ABSENT_THINGS if not any(f in corpus for f in _named_as(t))]
     out: list[Question] = []
     sample = rng.sample(views, min(len(views), 2 * len(places)))
     for i, v in enumerate(sample):

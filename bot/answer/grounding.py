@@ -257,6 +257,27 @@ def coverage(
     return sum(weight(t) for t, hit in terms if hit) / total
 
 
+def word_share(
+    question: str,
+    evidence: str | list[str],
+    context: list[str] | tuple[str, ...] = (),
+    context_weight: float = 0.5,
+) -> float:
+    """Unweighted share of the question's topic words (content tokens) the evidence holds: a
+    completeness check beside the IDF-weighted `coverage`, where one rare phrase both share
+    ("trường mầm non") can outweigh the thing asked about ("xe tự hành"). A word only the
+    `context` holds (the plan's name: every row of the plan is about it) counts
+    `context_weight` of a word the row holds."""
+    q_tokens = content_tokens(question)
+    if not q_tokens:
+        return 1.0
+    held = set(tokens(evidence) if isinstance(evidence, str) else evidence)
+    around = set(context)
+    return sum(
+        1.0 if t in held else context_weight if t in around else 0.0 for t in q_tokens
+    ) / len(q_tokens)
+
+
 def unseen_words(question: str, vocab: Vocabulary) -> list[str]:
     """Words of the question, as typed, that the corpus never uses (never folded forms).
 

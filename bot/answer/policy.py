@@ -54,7 +54,12 @@ class Policy:
     lexical_only_coverage: float = 0.60  # a candidate only the lexical channel found
     clause_lead_margin: float = 0.05  # a record beats the best clause unless this far behind
     guidance_keep: float = 0.75  # further clauses quoted when ≥ this share of the bar
-    unseen_weight: float = 0.0  # (fixed) weight of words the corpus never uses (paraphrases)
+    # weight of words the corpus never uses in the bar of a row the encoder did not rank first
+    unseen_weight: float = 1.0
+    # share of the question's topic words (unweighted) a row or clause must hold: IDF coverage
+    # alone lets one rare phrase both share stand for a question whose thing the row lacks
+    min_word_share: float = 0.55
+    share_context_weight: float = 0.5  # a word only the row's plan name holds counts this much
     unseen_phrase_weight: float = 1.0  # weight of word pairs the corpus never puts together
     title_weight: float = 0.5  # weight of words the question shares with the plan it names
     anchor_df_share: float = 0.0  # words of phrases this rare in the question must be in the row
@@ -81,6 +86,9 @@ TUNABLE = (
     "min_clause_coverage",
     "agreement_relief",
     "lexical_only_coverage",
+    "unseen_weight",
+    "min_word_share",
+    "share_context_weight",
     "unseen_phrase_weight",
     "anchor_df_share",
     "agency_bonus",

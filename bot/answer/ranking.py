@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.answer.context import AnswerContext
-from bot.answer.grounding import STOPWORDS, coverage, rare_phrases, tokens
+from bot.answer.grounding import (
+    STOPWORDS,
+    coverage,
+    rare_phrases,
+    tokens,
+    unseen_words,
+    word_share,
+)
 from bot.answer.intent import QuestionFrame
 from bot.answer.policy import POLICY, Policy
 from retrieval.passages import Passage
@@ -29,6 +36,11 @@ class Candidate:
     dense_skipped: bool = False  # the dense channel was not asked (lexical evidence decisive)
     anchored: bool = True  # holds the question's most specific phrase (topic agreement)
     run: float = 0.0  # share of the question's topic words in its longest run found verbatim
+    # coverage with the words the corpus never uses counted (`unseen_weight`): the bar for a row
+    # the encoder did not rank first, since only the encoder can read an unknown word as a
+    # paraphrase ("xe buýt" for "vận tải hành khách công cộng") rather than an absent thing
+    strict: float | None = None
+    share: float = 1.0  # unweighted share of the question's topic words it holds
 
     @property
     def agreed(self) -> bool:
@@ -39,13 +51,14 @@ class Candidate:
         """Coverage high enough to answer from this candidate: a lower bar when the dense channel
         ranks it first, a higher one when only the lexical channel found it at all."""
         p = self.policy
-        if not self.anchored:
+        if not self.anchored or self.share < p.min_word_share:
             return False
         if self.agreed or self.dense_rank == 0:
             return self.cover >= minimum - p.agreement_relief
+        cover = self.cover if self.strict is None else self.strict
         if self.dense_rank is None and not self.dense_skipped:
-            return self.cover >= p.lexical_only_coverage
-        return self.cover >= minimum
+            return cover >= p.lexical_only_coverage
+        return cover >= minimum
 
     @property
     def score(self) -> float:
@@ -73,19 +86,29 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
             evidence = evidence + ["|"] + ctx.doc_tokens.get(passage.document, [])
         return evidence
 
-    def cover_of(item: str) -> float:
+    has_unseen = p.unseen_weight > 0 and bool(unseen_words(question, ctx.vocab))
+
+    def cover_of(item: str, unseen_weight: float = 0.0) -> float:
         return coverage(
             question,
             evidence_of(item),
             ctx.vocab,
-            p.unseen_weight,
+            unseen_weight,
             p.unseen_phrase_weight,
             damped=title,
             damping=p.title_weight,
         )
 
+    def strict_of(item: str) -> float | None:
+        return cover_of(item, p.unseen_weight) if has_unseen else None
+
     def lexical_decisive(lexical: list[tuple[str, float]]) -> bool:
-        return bool(lexical) and cover_of(lexical[0][0]) >= p.dense_skip_coverage
+        # decisive counting the unknown words: a question with words the corpus never uses
+        # asks the encoder, the one channel that can vouch for them
+        if not lexical:
+            return False
+        strict = strict_of(lexical[0][0])
+        return (cover_of(lexical[0][0]) if strict is None else strict) >= p.dense_skip_coverage
 
     found = ctx.searcher.search_channels(  # type: ignore[attr-defined]
         question, k=p.search_depth, allowed=ctx.allowed(frame), skip_dense=lexical_decisive
@@ -108,6 +131,7 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
             len(passage.text),
             policy=p,
             dense_skipped=found.dense_skipped,
+            strict=strict_of(item),
         )
         if passage.kind == "indicator" and p.indicator_subject_coverage > 0:
             # a named quantity answers only a question about that quantity: its own name
@@ -117,7 +141,7 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
                 question,
                 name,
                 ctx.vocab,
-                p.unseen_weight,
+                0.0,
                 p.unseen_phrase_weight,
                 damped=title,
                 damping=p.title_weight,
@@ -127,7 +151,15 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
         if wanted:  # both words of each rare phrase, in any order ("cáp quang băng rộng")
             held = set(evidence_of(item))
             candidate.anchored = candidate.anchored and all(set(a.split()) <= held for a in wanted)
-        candidate.run = longest_run_share(q_tokens, evidence_of(item))
+        evidence = evidence_of(item)
+        candidate.run = longest_run_share(q_tokens, evidence)
+        # the row's own words; its plan's name ("Kế hoạch … chuyển đổi số") counts half
+        candidate.share = word_share(
+            question,
+            ctx.passage_tokens.get(item, []),
+            ctx.doc_tokens.get(passage.document, []),
+            p.share_context_weight,
+        )
         if frame.agencies and ctx.involves(item, frame.agencies):
             candidate.bonus = p.agency_bonus
         out.append(candidate)
