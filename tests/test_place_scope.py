@@ -15,6 +15,12 @@ from retrieval.build import build_index
 PROVINCES = {"960": ("Hòa Bình", 51), "961": ("Lâm Hà", 52)}
 SHARED_TASK = "Triển khai trung tâm giám sát an toàn thông tin tập trung cho các cơ quan nhà nước"
 OLD_LEAD = "Sở Kế hoạch và Đầu tư"  # merged into Sở Tài chính on 1/3/2025
+# One task each plan words its own way: both rows hold every word of QUESTION_SOC.
+WORDED = {
+    "960": "Triển khai hệ thống SOC giám sát an ninh mạng cho các cơ quan của tỉnh",
+    "961": "Triển khai giám sát an ninh mạng (SOC) cho hệ thống cấp độ 3",
+}
+QUESTION_SOC = "Ai chủ trì triển khai hệ thống SOC?"
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +33,7 @@ def two_provinces(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, 
         spec = plangen.make_plan(seed=seed, rows=20, national=False)
         spec.issuer, spec.place = f"UỶ BAN NHÂN DÂN TỈNH {place.upper()}", place
         spec.rows[0].values["task"] = SHARED_TASK  # one topic both provinces' plans hold
+        spec.rows[1].values["task"] = WORDED[doc_id]
         if doc_id == "961":
             spec.rows[0].values["lead"] = OLD_LEAD
         plangen.write_text(spec, plangen.LAYOUTS["reordered"], corpus / f"{doc_id}_plan.txt")
@@ -110,3 +117,13 @@ def test_a_row_both_plans_hold_offers_a_choice_unless_a_place_is_named(
     assert {f["id"].split(":")[0] for f in both.facts} == {"960", "961"}
     one = assistant.ask(f"Ai chủ trì {SHARED_TASK.lower()} ở Lâm Hà?")
     assert not one.choices and {f["id"].split(":")[0] for f in one.facts} == {"961"}, one.answer
+
+
+def test_rows_holding_every_word_asked_are_both_answered(two_provinces: tuple) -> None:
+    """Two plans word one task differently; the question's words are in both rows, so it does
+    not tell the plans apart: both are answered, with a choice, even if one covers it better."""
+    assistant, _ = two_provinces
+    ans = assistant.ask(QUESTION_SOC)
+    assert ans.intent == "owner_deadline", ans.answer
+    assert {f["id"].split(":")[0] for f in ans.facts} >= {"960", "961"}, ans.answer
+    assert len(ans.choices) == 2 and "kế hoạch khác" in ans.answer

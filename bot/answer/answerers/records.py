@@ -27,6 +27,9 @@ def _rivals(
             continue
         seen.add(c.passage.document)
         as_well = c.cover >= best.cover - p.plan_margin and c.run >= best.run - p.plan_margin
+        # or it holds every word the official typed, as the best row does: the question does
+        # not tell the two plans apart ("hệ thống SOC" in two provinces' plans)
+        as_well = as_well or (c.share >= 1.0 and best.share >= 1.0)
         if as_well and c.passes(p.min_record_coverage):
             out.append(c)
     return out
