@@ -23,6 +23,7 @@ STOPWORDS = frozenset(
     tren duoi hien hon it nhat sau truoc cung nhau minh toi ban anh chi em oi nhe a u
     gom lien quan nhiem vu ke hoach kh han ai chu tri phoi hop thoi gian hoan thanh don vi co quan
     so nganh nao may q quy nam giao lo dinh muon biet cho biet xin hoi vui long
+    liet chot moc lau
     """.split()
 )
 _WORD = re.compile(r"\w+")

@@ -48,8 +48,10 @@ class Candidate:
         return self.lexical_rank == 0 and self.dense_rank == 0
 
     def passes(self, minimum: float) -> bool:
-        """Coverage high enough to answer from this candidate: a lower bar when the dense channel
-        ranks it first, a higher one when only the lexical channel found it at all."""
+        """Evidence enough to answer from this candidate: enough of the question's words held
+        (`min_word_share`); then coverage over a lower bar when the dense channel ranks it first
+        (words the corpus never uses left out: the encoder read them), otherwise with those words
+        counted (`strict`) over the bar, or a higher one when only the lexical channel found it."""
         p = self.policy
         if not self.anchored or self.share < p.min_word_share:
             return False
