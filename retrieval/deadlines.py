@@ -379,7 +379,17 @@ _CITED_BEFORE = re.compile(
     r"(?:\bso\s+[\w./&-]+(?:\s*-\s*[\w./&-]+)?|,)\s*,?\s*(?:ngay\s*(?:\d{1,2}\s*)?)?$"
 )
 _BARE_YEAR = re.compile(r"(?:nam\s*)?(?:19|20)\d{2}")
-_DUTY_KINDS = ("date", "before", "after", "month", "quarter", "range", "half", "ongoing", "all_year")
+_DUTY_KINDS = (
+    "date",
+    "before",
+    "after",
+    "month",
+    "quarter",
+    "range",
+    "half",
+    "ongoing",
+    "all_year",
+)
 
 
 def duty_times(text: str | None, plan_year: int | None = None) -> list[tuple[int, int]]:

@@ -497,7 +497,11 @@ def timed_duty(
         opens = not before.strip() or before.rstrip()[-1:] in ",;" or len(before.split()) < 4
         source = after if opens else before
         actor = next(
-            (found[0] for h in reversed(clause.heading_path) if (found := directory.heading_bodies(h))),
+            (
+                found[0]
+                for h in reversed(clause.heading_path)
+                if (found := directory.heading_bodies(h))
+            ),
             None,
         ) or next(iter(directory.assigned_in(part) or directory.assigned_in(text)), None)
         if actor:  # "UBND cấp huyện thường xuyên tổng kết …": the body is not the duty
