@@ -142,9 +142,9 @@ class AnswerContext:
     def residual_question(self, frame: QuestionFrame, text: str | None = None) -> str:
         """The question without the words that only name its plan ("trong Kế hoạch 402", "(KH
         402)", an alias) and without role or frequency asks ("ai phụ trách", "bao lâu … một lần"):
-        its topic, as typed. Words the
-        plan's title shares with the topic ("xã chuyển đổi số điển hình" in a plan about
-        "mô hình chuyển đổi số điển hình") stay unless a document word starts their run."""
+        its topic, as typed. Words the plan's title shares with the topic ("xã chuyển đổi số
+        điển hình" in a plan about "mô hình chuyển đổi số điển hình") stay unless a document
+        word starts their run."""
         text = frame.text if text is None else text
         spans = [m.span() for m in _WORD.finditer(text)]
         keys = [fold(text[a:b]) for a, b in spans]

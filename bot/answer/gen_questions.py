@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from retrieval.agencies import AgencyDirectory
 from retrieval.deadlines import duty_times, recurs
 from retrieval.kb import KnowledgeBase, RecordFilter, RecordView
 from retrieval.models import Clause, Document
@@ -460,8 +461,9 @@ def _guidance(
     return out
 
 
-# Words a duty's phrase must not end on once its time is cut out ("báo cáo trước [ngày …]").
+# First words of a phrase that names bodies or joins, not a duty ("các phòng, ban …").
 _NOT_DUTY = frozenset("các những và hoặc của".split())
+# Words that lead a time ("trước ngày 15/12"): part of the time, not of the duty.
 _TIME_LEAD = frozenset("trước vào ngày định kỳ lúc trong đến hạn khi sau".split())
 
 
@@ -475,18 +477,16 @@ def _duty_phrase(text: str, compounds: frozenset[str]) -> str:
 
 
 def timed_duty(
-    clause: Clause, directory: Any, compounds: frozenset[str]
+    clause: Clause, directory: AgencyDirectory, compounds: frozenset[str]
 ) -> tuple[str, str, str | None, bool] | None:
     """(duty, time as printed, actor, recurring) of a clause that sets a time for a duty
     (`retrieval.deadlines.duty_times`), or None. The actor is the body its heading lists, else
     the body its sentence gives the work to; the duty is the words before the time (or after it
     when the time leads the sentence)."""
     text = _NUMBERING.sub("", clause.text)
-    start = 0
     for part in re.split(r"(?<=[.;])\s+", text):
         spans = duty_times(part)
         if not spans:
-            start += len(part) + 1
             continue
         a, b = spans[0]
         while (lead := re.search(r"(\w+)\W*$", part[:a])) and lead.group(1).lower() in _TIME_LEAD:

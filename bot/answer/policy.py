@@ -67,7 +67,7 @@ class Policy:
     indicator_subject_coverage: float = 0.5  # share of the question an indicator's own name covers
     # a clause stating a time ("định kỳ hằng quý báo cáo …") answers a who/when question asking
     # when or how often when it scores at least this much above the best row (rows otherwise
-    # win: a row holds a lead and a deadline). Generated set (1,631 questions, 135 clause_when):
+    # win: a row holds a lead and a deadline). Generated set (1,729 questions, 135 clause_when):
     # 0.15–0.3 keep owner/deadline at 96.8 %; 0.1 loses one row question, -0.3 loses 1.4 pt
     clause_time_margin: float = 0.2
     # … that much lower when the question names the body acting, the row does not have it as its
