@@ -13,7 +13,8 @@ from typing import Any
 from bot.schemas import Answer
 from retrieval.textnorm import fold
 
-ANSWERABLE = ("owner_deadline", "indicator", "guidance", "list")
+# clause_when: who / when / how often answered by a body clause, scored as guidance
+ANSWERABLE = ("owner_deadline", "indicator", "guidance", "list", "clause_when")
 
 
 def _key(text: str | None) -> str:
@@ -109,7 +110,7 @@ def score_one(item: dict[str, Any], ans: Answer) -> Outcome:
     elif kind == "indicator":
         ok, detail = score_indicator(gold, ans)
         score = float(ok)
-    elif kind == "guidance":
+    elif kind in ("guidance", "clause_when"):
         ok, detail = score_guidance(gold, ans)
         score = float(ok)
     elif kind == "list":

@@ -362,3 +362,59 @@ def period_phrase(r: DueRange) -> str | None:
         if months == 3 and start.month % 3 == 1:
             return f"quý {_ROMAN_OUT[start.month // 3]} năm {end.year}"
     return None
+
+
+# How often a duty recurs: "định kỳ (6 tháng)", "hằng/hàng tháng, quý", "mỗi tháng", "6 tháng một
+# lần" (not "quy định kỹ thuật").
+_UNIT = r"(?:ngay|tuan|thang|quy|nam)"
+_RECURRING = re.compile(
+    rf"(?<!quy )\bdinh ky\b(?! thuat)(?:\s+(?:hang|moi)\s+{_UNIT}|\s+\d{{1,2}}\s+thang)?"
+    rf"(?:\s*(?:,|va|hoac)\s*{_UNIT}\b)*"
+    rf"|\b(?:hang|moi)\s+{_UNIT}\b(?:\s*(?:,|va|hoac)\s*{_UNIT}\b)*"
+    r"|\b(?:\d{1,2}|sau|ba)\s+thang\s+(?:mot|1)\s+lan\b"
+)
+# A document's issue date ("Quyết định số 06/QĐ-TTg ngày 06/01/2022", "Hà Nội, ngày 31 tháng
+# 12 năm 2024") cites a text; it sets no time for a duty.
+_CITED_BEFORE = re.compile(
+    r"(?:\bso\s+[\w./&-]+(?:\s*-\s*[\w./&-]+)?|,)\s*,?\s*(?:ngay\s*(?:\d{1,2}\s*)?)?$"
+)
+_BARE_YEAR = re.compile(r"(?:nam\s*)?(?:19|20)\d{2}")
+_DUTY_KINDS = (
+    "date",
+    "before",
+    "after",
+    "month",
+    "quarter",
+    "range",
+    "half",
+    "ongoing",
+    "all_year",
+)
+
+
+def duty_times(text: str | None, plan_year: int | None = None) -> list[tuple[int, int]]:
+    """Spans (in `fold(text)`) of phrases saying when or how often a duty falls: recurring words
+    ("định kỳ hằng quý") and periods of the grammar above finer than a year ("trước ngày
+    15/12", "quý II/2025", "thường xuyên"), but not a cited document's date nor a bare year
+    ("đến năm 2030" names a horizon, not a time to act)."""
+    if not text:
+        return []
+    folded = fold(text)
+    spans = [(m.start(), m.end()) for m in _RECURRING.finditer(folded)]
+    for m in period_mentions(text, plan_year):
+        if m.period.kind not in _DUTY_KINDS:
+            continue
+        if m.period.kind == "range" and not folded[m.start : m.end].startswith("quy"):
+            continue  # "2021-2025": a plan's span; "quý I-II" is a time to act
+        if _CITED_BEFORE.search(folded[max(0, m.start - 40) : m.start]):
+            continue
+        if _BARE_YEAR.fullmatch(folded[m.start : m.end]):
+            continue  # "đến năm 2030": a horizon
+        if not any(a < m.end and m.start < b for a, b in spans):
+            spans.append((m.start, m.end))
+    return sorted(spans)
+
+
+def recurs(text: str | None) -> bool:
+    """Whether a text says a duty recurs ("định kỳ", "hằng quý", "mỗi tháng")."""
+    return bool(text) and _RECURRING.search(fold(text)) is not None

@@ -315,3 +315,129 @@ def test_unseen_words_judge_joined_abbreviations_as_the_index_does() -> None:
     assert unseen_words("Sở TT&TT có nhiệm vụ gì?", vocab) == []
     assert unseen_words("Sở XY&ZW có nhiệm vụ gì?", vocab) == ["XY&ZW"]
     assert unseen_words("Ngày 31/12/2025 Sở TT&TT", vocab) == []  # numbers are never named
+
+
+# -- who / when answered by a clause of the plan's body ------------------------------------------
+
+REPORT_ROW = "Tổng hợp, báo cáo kết quả chuyển đổi số của tỉnh (mã báo cáo)"
+BODY_WITH_TIMES = [
+    "I. MỤC ĐÍCH, YÊU CẦU",
+    "Thúc đẩy chuyển đổi số toàn diện.",
+    "II. NHIỆM VỤ",
+    "Các nhiệm vụ cụ thể tại Phụ lục kèm theo.",
+    "III. TỔ CHỨC THỰC HIỆN",
+    "1. UBND các xã, phường",
+    "- Bố trí cán bộ phụ trách chuyển đổi số tại xã, phường.",
+    "- Định kỳ hằng quý, gửi báo cáo tiến độ chuyển đổi số của xã về Sở Khoa học và Công nghệ.",
+    "2. Sở Y tế",
+    "- Trước ngày 15/12/2026, gửi Sở Khoa học và Công nghệ báo cáo đánh giá hồ sơ sức khỏe"
+    " điện tử của ngành.",
+    "Phụ lục",
+    "DANH MỤC NHIỆM VỤ",
+]
+
+
+@pytest.fixture(scope="module")
+def timed_plan(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """A generated provincial plan (tests/plangen.py) whose body sets times for reports and
+    whose table has a row about reports, built lexical-only."""
+    import json
+
+    import plangen
+
+    from retrieval.build import build_index
+
+    root = tmp_path_factory.mktemp("timed-plan")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    spec = plangen.make_plan(seed=47, rows=12, national=False)
+    spec.rows.append(
+        plangen.TaskRow(
+            spec.sections[-1][0],
+            str(len(spec.rows) + 1),
+            {
+                "task": REPORT_ROW,
+                "lead": "Sở Khoa học và Công nghệ",
+                "coordinating": "UBND các xã, phường; Sở Y tế",
+                "deadline": "Quý IV/2026",
+                "product": "Báo cáo",
+                "leader": "Chủ tịch UBND tỉnh",
+                "note": "",
+            },
+        )
+    )
+    plangen.write_text(spec, plangen.LAYOUTS["reordered"], corpus / "900.txt", body=BODY_WITH_TIMES)
+    d, m, y = spec.date
+    entry = {
+        "id": "900",
+        "file": "900.txt",
+        "number": spec.number,
+        "issuer": spec.issuer.title(),
+        "title": spec.title,
+        "scope": "province",
+        "date": f"{y}-{m:02d}-{d:02d}",
+        "short_name": f"Kế hoạch {spec.number}",
+    }
+    (corpus / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
+    report = build_index(corpus, root / "idx")
+    assert report.ok, [i.message for i in report.errors]
+    return Assistant.from_index(root / "idx")
+
+
+@pytest.mark.parametrize(
+    ("question", "clause", "row_rivals"),
+    [
+        ("Khi nào UBND các xã, phường phải gửi báo cáo tiến độ chuyển đổi số?", "hằng quý", True),
+        ("UBND các xã, phường gửi báo cáo tiến độ chuyển đổi số lúc nào?", "hằng quý", True),
+        ("Khi nào Sở Y tế phải gửi báo cáo đánh giá hồ sơ sức khỏe điện tử?", "15/12", False),
+        ("Bao lâu xã phải gửi báo cáo tiến độ chuyển đổi số một lần?", "hằng quý", False),
+        ("Ai phải gửi báo cáo tiến độ chuyển đổi số hằng quý?", "hằng quý", False),
+    ],
+)
+def test_when_a_clause_sets_the_time_it_answers_not_a_row(
+    timed_plan: Assistant, question: str, clause: str, row_rivals: bool
+) -> None:
+    """A who/when question whose answer is a body clause stating a time is answered with that
+    clause, not with the table row about reports; where the row is a rival, it wins with the
+    margin off (so the calibrated rule, not the search, decides)."""
+    ans = timed_plan.ask(question)
+    assert ans.intent == "guidance", ans.answer
+    assert clause in ans.citations[0].quote
+    rows_win = timed_plan.with_policy(timed_plan.policy.with_values(clause_time_margin=9.0))
+    assert (rows_win.ask(question).intent == "owner_deadline") is row_rivals
+
+
+def test_a_rows_own_who_and_when_question_is_still_answered_by_the_row(
+    timed_plan: Assistant,
+) -> None:
+    ans = timed_plan.ask(
+        "Ai chủ trì tổng hợp, báo cáo kết quả chuyển đổi số của tỉnh, hạn khi nào?"
+    )
+    assert ans.intent == "owner_deadline"
+    assert ans.facts[0]["deadline"] == "Quý IV/2026"
+    assert "Sở Khoa học và Công nghệ" in ans.facts[0]["lead"]
+
+
+@pytest.mark.parametrize(
+    ("question", "quote"),
+    [
+        (
+            "UBND các quận, huyện, thị xã phải gửi báo cáo tình hình triển khai, khó khăn vướng"
+            " mắc cho Sở TT&TT khi nào?",
+            "định kỳ hằng quý báo cáo tình hình triển khai",
+        ),
+        (
+            "Khi nào các sở, ban, ngành phải rà soát và báo cáo UBND Thành phố kết quả thực hiện"
+            " kế hoạch 402?",
+            "định kỳ hằng quý rà soát và báo cáo",
+        ),
+    ],
+)
+def test_reporting_times_in_the_corpus_are_answered_from_their_clause(
+    assistant: Assistant, question: str, quote: str
+) -> None:
+    """Reporting duties the plans' bodies set ("định kỳ hằng quý báo cáo …") asked with "khi
+    nào": the clause, not a row that mentions reports."""
+    ans = assistant.ask(question)
+    assert ans.intent == "guidance", ans.answer
+    assert any(quote in c.quote for c in ans.citations[:3]), [c.quote for c in ans.citations]

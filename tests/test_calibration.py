@@ -27,7 +27,9 @@ def generated(kb: KnowledgeBase) -> list[dict[str, Any]]:
 def test_every_kind_and_style_is_generated(generated: list[dict[str, Any]]) -> None:
     kinds = Counter(q["kind"] for q in generated)
     styles = Counter(q["style"] for q in generated)
-    assert {"owner_deadline", "indicator", "list", "guidance", "no_answer"} <= set(kinds)
+    assert {"owner_deadline", "indicator", "list", "guidance", "no_answer", "clause_when"} <= set(
+        kinds
+    )
     assert {"vi", "nodiac", "abbr", "para", "renamed"} <= set(styles)
     assert len({q["id"] for q in generated}) == len(generated)
 
@@ -43,6 +45,50 @@ def test_gold_points_at_real_rows(kb: KnowledgeBase, generated: list[dict[str, A
             assert all((gold["doc"], r) in rows for r in gold["rows"]) and len(gold["rows"]) >= 2
         elif q["kind"] == "no_answer":
             assert gold == {} and q["plan"] == ""
+
+
+def test_clause_when_questions_point_at_clauses_that_set_a_time(
+    kb: KnowledgeBase, generated: list[dict[str, Any]]
+) -> None:
+    """Who / when / how often about a clause that sets a time for a duty: the gold quote opens
+    a real clause of the question's plan, that clause states a time in the period grammar, and
+    the question asks when or how often, or names the time and asks who."""
+    from bot.answer.intent import _FREQUENCY_RE, _TIME_RE
+    from retrieval.deadlines import duty_times
+
+    asked = [q for q in generated if q["kind"] == "clause_when"]
+    assert len(asked) >= 40
+    assert {q["id"].split("-")[2] for q in asked} == {"when", "who"}
+    assert {"vi", "nodiac", "abbr", "para"} <= {q["style"] for q in asked}
+    clauses = {c.id: c for c in kb.clauses()}
+    for q in asked:
+        clause = clauses[q["id"].split("-")[3]]
+        assert clause.document == q["plan"]
+        assert fold(q["gold"]["quote"]) in fold(clause.text)
+        assert duty_times(clause.text)
+        folded = fold(q["question"])
+        if q["id"].startswith("g-when-when"):
+            assert _TIME_RE.search(folded) or _FREQUENCY_RE.search(folded), q["question"]
+        else:
+            assert duty_times(q["question"]) and folded.split()[0] in ("ai", "co", "don"), q
+
+
+def test_duty_times_leave_out_cited_dates_and_horizons() -> None:
+    """A document's issue date and "đến năm 2030" set no time for a duty; "định kỳ hằng
+    quý", "trước ngày 15/12/2026" and "thường xuyên" do."""
+    from retrieval.deadlines import duty_times, recurs
+
+    def said(text: str) -> list[str]:
+        return [fold(text)[a:b] for a, b in duty_times(text)]
+
+    assert said("Theo Quyết định số 06/QĐ-TTg ngày 06/01/2022 của Thủ tướng") == []
+    assert said("Hà Nội, ngày 31 tháng 12 năm 2024") == []
+    assert said("Xây dựng thành phố thông minh đến năm 2030") == []
+    assert said("Ban hành quy định kỹ thuật về dữ liệu") == []
+    assert said("định kỳ hằng tháng, quý báo cáo UBND tỉnh") == ["dinh ky hang thang, quy"]
+    assert said("Gửi báo cáo trước ngày 15/12/2026") == ["15/12/2026"]
+    assert said("Thường xuyên cập nhật thông tin") == ["thuong xuyen"]
+    assert recurs("6 tháng một lần tổng kết") and not recurs("Thường xuyên cập nhật")
 
 
 def test_nodiac_style_has_no_diacritics(generated: list[dict[str, Any]]) -> None:
@@ -159,5 +205,6 @@ def test_cli_eval_generated_scores_every_kind(kb_path: Path, tmp_path: Path) -> 
         "list",
         "guidance",
         "no_answer",
+        "clause_when",
     }
     assert (tmp_path / "generated.jsonl").is_file()

@@ -30,3 +30,19 @@ def test_asking_who_or_when_is_an_owner_deadline_question(question: str) -> None
 )
 def test_other_questions_do_not_ask_who_or_when(question: str) -> None:
     assert not read_question(question, [], lambda text: []).wants_owner
+
+
+@pytest.mark.parametrize(
+    ("question", "time", "often"),
+    [
+        ("Khi nào xã phải gửi báo cáo tiến độ?", True, False),
+        ("bao lau thi phai gui bao cao tien do mot lan?", True, True),
+        ("Sở Y tế phải báo cáo mấy lần?", True, True),
+        ("Ai phải báo cáo tiến độ định kỳ hằng quý?", True, True),
+        ("Ai chủ trì số hóa hồ sơ?", False, False),
+    ],
+)
+def test_asking_when_or_how_often_is_read(question: str, time: bool, often: bool) -> None:
+    """When / how often (or a recurrence named) lets a clause that states a time answer."""
+    frame = read_question(question, [], lambda text: [])
+    assert (frame.wants_time, frame.wants_frequency) == (time, often)

@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from bot.answer import compose
@@ -35,8 +36,10 @@ from bot.answer.ranking import Candidate, rank
 from bot.answer.session import SessionStore, Turn, answer_plans
 from bot.answer.vocabulary import plain_question
 from bot.schemas import Answer
+from retrieval.deadlines import duty_times
 from retrieval.deadlines import today as default_today
 from retrieval.kb import KnowledgeBase
+from retrieval.models import Clause
 from retrieval.passages import build_passages, is_clause_id
 from retrieval.search_index import load_searcher
 from retrieval.service import KnowledgeService
@@ -295,6 +298,10 @@ class Assistant:
                 p.min_record_coverage
             ):
                 return record_answer(ctx, frame, indicators[0], indicators, "indicator")
+        if tasks and frame.wants_owner and frame.wants_time:
+            timed = self._timed_clause(frame, clauses, tasks)
+            if timed is not None:
+                return guidance(ctx, frame, [timed, *(c for c in clauses if c is not timed)])
         # An owner/deadline answer needs a question that asks for an owner or a deadline.
         if tasks and frame.wants_owner and (leads(tasks[0]) or not frame.wants_guidance):
             best = _first_passing(tasks, p.min_record_coverage, p.clause_lead_margin)
@@ -310,6 +317,52 @@ class Assistant:
                 return not_found(ctx, frame, None, candidates)
             return guidance(ctx, frame, clauses)
         return not_found(ctx, frame, None, candidates)
+
+    def _timed_clause(
+        self, frame: QuestionFrame, clauses: list[Candidate], tasks: list[Candidate]
+    ) -> Candidate | None:
+        """The best clause stating a time for a duty (`duty_times`: "định kỳ hằng quý báo cáo
+        …"), when it beats the best row by `clause_time_margin`: a question asking when or how
+        often may be answered by the plan's body rather than a row's deadline. The margin is
+        `actor_relief` lower when the question names the body that acts, the row does not have
+        it as its lead and the clause gives it the work ("UBND các quận … phải báo cáo khi
+        nào?" against a row UBND quận only coordinates)."""
+        p = self.policy
+        row = _first_passing(tasks, p.min_record_coverage, p.clause_lead_margin)
+        for c in clauses:
+            clause = self.ctx.clauses.get(c.passage.id)
+            if clause is None or not c.passes(p.min_clause_coverage):
+                continue
+            margin = p.clause_time_margin
+            if row is not None and self._acts_in(frame, clause) and not self._leads(frame, row):
+                margin -= p.actor_relief
+            if row is not None and c.score < row.score + margin:
+                continue
+            if _states_time(clause.text):
+                return c
+        return None
+
+    def _leads(self, frame: QuestionFrame, row: Candidate) -> bool:
+        """Whether the row's lead is a body the question names."""
+        view = self.ctx.views.get(row.passage.id)
+        matches = self.ctx.directory.agency_matches
+        return view is not None and any(
+            matches(a, lead)[0] for a in frame.agencies for lead in view.record.lead
+        )
+
+    def _acts_in(self, frame: QuestionFrame, clause: Clause) -> bool:
+        """Whether the question names a body the clause's heading lists or its text gives work."""
+        if not frame.agencies or frame.role == "coordinating":
+            return False
+        heading, assigned = self.ctx.clause_bodies(clause)
+        matches = self.ctx.directory.agency_matches
+        return any(matches(a, b)[0] for a in frame.agencies for b in [*heading, *assigned])
+
+
+@lru_cache(maxsize=4096)
+def _states_time(text: str) -> bool:
+    """Whether a clause sets a time for a duty (the period grammar's `duty_times`)."""
+    return bool(duty_times(text))
 
 
 def _first_passing(ranked: list[Candidate], bar: float, margin: float) -> Candidate | None:

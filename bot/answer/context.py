@@ -24,6 +24,8 @@ _DOC_WORDS = frozenset(
 )
 _ROLE_WORDS = frozenset(["phu trach", "dau moi"])  # "ai phụ trách": asks who, names no topic
 _ASKERS = frozenset(["ai", "nao", "la"])
+# "bao lâu … một lần", "mấy lần": ask how often, name no topic (a plan may never print "lần")
+_HOW_OFTEN = frozenset(["bao lau", "may lan"])
 INDICATOR_WORDS = (
     "chỉ tiêu mục tiêu tỷ lệ tỷ trọng phần trăm đạt phải đạt phấn đấu mức năm 2025 2026 2030 "
     "cơ quan đầu mối theo dõi thành phố"
@@ -139,9 +141,10 @@ class AnswerContext:
 
     def residual_question(self, frame: QuestionFrame, text: str | None = None) -> str:
         """The question without the words that only name its plan ("trong Kế hoạch 402", "(KH
-        402)", an alias) and without role asks ("ai phụ trách"): its topic, as typed. Words the
-        plan's title shares with the topic ("xã chuyển đổi số điển hình" in a plan about
-        "mô hình chuyển đổi số điển hình") stay unless a document word starts their run."""
+        402)", an alias) and without role or frequency asks ("ai phụ trách", "bao lâu … một lần"):
+        its topic, as typed. Words the plan's title shares with the topic ("xã chuyển đổi số
+        điển hình" in a plan about "mô hình chuyển đổi số điển hình") stay unless a document
+        word starts their run."""
         text = frame.text if text is None else text
         spans = [m.span() for m in _WORD.finditer(text)]
         keys = [fold(text[a:b]) for a, b in spans]
@@ -150,6 +153,9 @@ class AnswerContext:
             before = text[spans[i - 2][1] : spans[i - 1][0]] if i >= 2 else ""
             asked = i == 1 or keys[i - 2] in _ASKERS or bool(re.search(r"[,;:(]", before))
             if f"{keys[i - 1]} {keys[i]}" in _ROLE_WORDS and asked:
+                cut |= {i - 1, i}
+            pair = f"{keys[i - 1]} {keys[i]}"
+            if pair in _HOW_OFTEN or (pair == "mot lan" and "bao lau" in frame.folded):
                 cut |= {i - 1, i}
         if frame.documents:
             cut |= self._plan_naming(keys, frame.documents)

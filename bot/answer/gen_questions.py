@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from retrieval.agencies import AgencyDirectory
+from retrieval.deadlines import duty_times, recurs
 from retrieval.kb import KnowledgeBase, RecordFilter, RecordView
 from retrieval.models import Clause, Document
 from retrieval.query_text import abbreviations
@@ -53,6 +55,22 @@ GUIDANCE_TEMPLATES = (
     "Nội dung về {t} ra sao?",
     "Hướng dẫn thế nào về việc {t}?",
 )
+# Who / when / how often about a clause of the plan's body that sets a time for a duty ("định kỳ
+# hằng quý báo cáo …", "trước ngày 15/12"): the answer is that clause, not a table row, though the
+# question asks what rows hold (a lead, a deadline).
+CLAUSE_WHEN_TEMPLATES = (
+    "{A} phải {o} khi nào?",
+    "Khi nào {a} cần {o}?",
+    "{A} {o} vào lúc nào?",
+    "Bao giờ thì {a} phải {o}?",
+)
+CLAUSE_WHEN_BARE = ("Việc {o} phải làm khi nào?", "{O} vào thời điểm nào?", "Bao giờ phải {o}?")
+CLAUSE_OFTEN_TEMPLATES = (
+    "Bao lâu {a} phải {o} một lần?",
+    "{A} phải {o} mấy lần, vào lúc nào?",
+)
+CLAUSE_OFTEN_BARE = ("Bao lâu thì phải {o} một lần?",)
+CLAUSE_WHO_TEMPLATES = ("Ai phải {o} {w}?", "Cơ quan nào {o} {w}?", "Đơn vị nào phải {w} {o}?")
 ABSENT_PLACE_TEMPLATES = (
     "Kế hoạch chuyển đổi số của {place} giao ai chủ trì {t}?",
     "Ở {place}, việc {t} hạn khi nào?",
@@ -374,6 +392,7 @@ def generate(kb: KnowledgeBase, clauses_per_plan: int = 30, seed: int = SEED) ->
             )
     out += _lists(kb, docs, seed)
     out += _guidance(kb, docs, seed, clauses_per_plan, joined)
+    out += _clause_when(kb, docs, seed, joined)
     out += _absent(kb, views, stream(seed, "absent"), joined)
     return out
 
@@ -439,6 +458,97 @@ def _guidance(
             gold = {"doc": docs[doc_id].file, "quote": quote_of(_NUMBERING.sub("", c.text), 8)}
             for style, text in _styled(base, rng, para, has_topic=True):
                 out.append(Question(f"g-{c.id}-{style}", text, "guidance", style, gold, doc_id))
+    return out
+
+
+# First words of a phrase that names bodies or joins, not a duty ("các phòng, ban …").
+_NOT_DUTY = frozenset("các những và hoặc của".split())
+# Words that lead a time ("trước ngày 15/12"): part of the time, not of the duty.
+_TIME_LEAD = frozenset("trước vào ngày định kỳ lúc trong đến hạn khi sau".split())
+
+
+def _duty_phrase(text: str, compounds: frozenset[str]) -> str:
+    """A duty as a question names it: its first words, without a dangling time word."""
+    text = text.strip(" ,;:.-–()")
+    words = topic(text, 10, compounds).split()
+    while len(words) > 3 and words[-1].lower().strip(",(") in _TIME_LEAD:
+        words = words[:-1]
+    return " ".join(words).rstrip(",;:(")
+
+
+def timed_duty(
+    clause: Clause, directory: AgencyDirectory, compounds: frozenset[str]
+) -> tuple[str, str, str | None, bool] | None:
+    """(duty, time as printed, actor, recurring) of a clause that sets a time for a duty
+    (`retrieval.deadlines.duty_times`), or None. The actor is the body its heading lists, else
+    the body its sentence gives the work to; the duty is the words before the time (or after it
+    when the time leads the sentence)."""
+    text = _NUMBERING.sub("", clause.text)
+    for part in re.split(r"(?<=[.;])\s+", text):
+        spans = duty_times(part)
+        if not spans:
+            continue
+        a, b = spans[0]
+        while (lead := re.search(r"(\w+)\W*$", part[:a])) and lead.group(1).lower() in _TIME_LEAD:
+            a = lead.start()  # "trước ngày 15/12", not "15/12"
+        before, after = part[:a], part[b:]
+        # the duty the time belongs to: the words after a time that opens its phrase ("…;
+        # định kỳ hằng quý báo cáo …", "Căn cứ …, hàng năm xây dựng …"), else those before it
+        opens = not before.strip() or before.rstrip()[-1:] in ",;" or len(before.split()) < 4
+        source = after if opens else before
+        actor = next(
+            (
+                found[0]
+                for h in reversed(clause.heading_path)
+                if (found := directory.heading_bodies(h))
+            ),
+            None,
+        ) or next(iter(directory.assigned_in(part) or directory.assigned_in(text)), None)
+        if actor:  # "UBND cấp huyện thường xuyên tổng kết …": the body is not the duty
+            for name in directory.find_in_text(source[:60]):
+                source = re.sub(rf"^\W*{re.escape(name)}\W*", "", source, flags=re.IGNORECASE)
+        duty = _duty_phrase(source, compounds)
+        if len(duty.split()) < 3 or not duty[:1].isalpha() or duty.split()[0].lower() in _NOT_DUTY:
+            return None  # "100% CBCC … hằng ngày" states a target; "các phòng …" names bodies
+        return duty, part[a:b], actor, recurs(part[a:b])
+    return None
+
+
+def _clause_when(
+    kb: KnowledgeBase, docs: dict[str, Document], seed: int, compounds: frozenset[str]
+) -> list[Question]:
+    """When / how often / who about every clause that sets a time for a duty; gold is that
+    clause (kind `clause_when`, scored as guidance: its quote among the top 3 citations)."""
+    out: list[Question] = []
+    directory = kb.directory
+    for c in kb.clauses():
+        if len(c.text) < 60 or len(c.text.split()) < 10:
+            continue
+        found = timed_duty(c, directory, compounds)
+        if found is None:
+            continue
+        duty, when, actor, recurring = found
+        doc = docs[c.document]
+        gold = {"doc": doc.file, "quote": quote_of(_NUMBERING.sub("", c.text), 8)}
+        o = as_typed(duty)
+        asks = [("when", CLAUSE_OFTEN_TEMPLATES if recurring else CLAUSE_WHEN_TEMPLATES)]
+        if not actor:
+            asks = [("when", CLAUSE_OFTEN_BARE if recurring else CLAUSE_WHEN_BARE)]
+        if actor:
+            asks.append(("who", CLAUSE_WHO_TEMPLATES))
+        for ask, templates in asks:
+            rng = stream(seed, f"when:{ask}:{c.id}")
+            template = rng.choice(templates)
+            named = plan_phrase(doc, rng) if rng.random() < 0.5 else ""
+            a = actor or ""
+            text = template.format(
+                a=a, A=a[:1].upper() + a[1:], o=o, O=duty[:1].upper() + duty[1:], w=when.lower()
+            )
+            base = text.rstrip("?") + named + "?" if named else text
+            keep = (actor,) if actor else ()
+            for style, q in _styled(base, rng, keep=keep):
+                key = f"g-when-{ask}-{c.id}-{style}"
+                out.append(Question(key, q, "clause_when", style, gold, c.document))
     return out
 
 

@@ -36,6 +36,16 @@ _OWNER_RE = re.compile(
     rf"|{WHEN_ASKED}"
     r"|\bthoi gian\b|\bthoi han\b|\bxong\b|\bhoan thanh\b|\bgiai doan nao\b|\bquy may\b|\bq may\b"
 )
+# The question asks when or how often (not who): a time a clause may state ("định kỳ hằng
+# quý", "trước ngày 15/12") as well as a row's deadline.
+_TIME_RE = re.compile(
+    r"\bkhi nao\b|\bbao gio\b|\bhan\b|\bthoi han\b|\bngay nao\b|\bbao lau\b|\bmay lan\b"
+    rf"|\bthoi gian\b|{WHEN_ASKED}"
+)
+# How often: a row's deadline is one period, a clause can say "định kỳ hằng quý".
+_FREQUENCY_RE = re.compile(
+    r"\bbao lau\b.*\bmot lan\b|\bmay lan\b|\bdinh ky\b|\bhang (?:tuan|thang|quy)\b"
+)
 _QUANTITY_RE = re.compile(
     r"\bbao nhieu\b|%|\bphan tram\b|\bty le\b|\bty trong\b|\bmuc phan dau\b|\bphai dat\b"
     r"|\bdat bao\b|\bchi tieu\b|\bmuc tieu\b"
@@ -84,6 +94,8 @@ class QuestionFrame:
     wants_quantity: bool = False
     wants_indicator: bool = False
     wants_guidance: bool = False
+    wants_time: bool = False  # asks when / how often (or names a recurrence)
+    wants_frequency: bool = False  # asks how often ("bao lâu … một lần", "định kỳ", "hằng quý")
     role: Role = "any"
     kinds: list[str] = field(default_factory=list)  # record kinds named: task/model/indicator
 
@@ -192,6 +204,8 @@ def read_question(
     frame.wants_quantity = bool(_QUANTITY_RE.search(folded))
     frame.wants_indicator = bool(_INDICATOR_RE.search(folded))
     frame.wants_guidance = bool(_GUIDANCE_RE.search(folded))
+    frame.wants_frequency = bool(_FREQUENCY_RE.search(folded))
+    frame.wants_time = frame.wants_frequency or bool(_TIME_RE.search(folded))
     leads = _asks_who_does(question, folded)
     if _ROLE_COORD_RE.search(folded) and not leads:
         frame.role = "coordinating"

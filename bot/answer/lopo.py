@@ -41,6 +41,8 @@ GRID: dict[str, tuple[float, ...]] = {
     "anchor_df_share": (0.0, 0.002, 0.005, 0.01),
     "indicator_anchor_df_share": (0.0, 0.002, 0.003, 0.005, 0.01),
     "indicator_subject_coverage": (0.0, 0.4, 0.5, 0.6, 0.7),
+    "clause_time_margin": (-0.2, -0.1, 0.0, 0.1, 0.2, 0.3, 9.0),  # 9: rows always win
+    "actor_relief": (0.0, 0.1, 0.2, 0.3, 0.5),
 }
 FALSE_NOT_FOUND_PENALTY = 2.0  # a wrong "not found" costs more than a wrong answer
 
