@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from retrieval.abbreviations import replace_abbreviations
 from retrieval.deadlines import DueRange, PeriodMention, period_mentions, relative_period, today
 from retrieval.models import Document
 from retrieval.query_text import has_diacritics
@@ -197,21 +198,23 @@ def read_question(
     except Exception:  # noqa: BLE001 - a finder problem must not break answering
         frame.agencies = []
     frame.period = question_period(question, _plan_year(frame.documents, documents), on)
-    frame.wants_list = bool(_LIST_RE.search(folded)) or bool(
-        frame.period is not None and _PERIOD_LIST_RE.search(folded)
+    # cues read with shorthand spelt out ("chủ trì bn nhiệm vụ", "tgian hoàn thành")
+    cues = fold(replace_abbreviations(question))
+    frame.wants_list = bool(_LIST_RE.search(cues)) or bool(
+        frame.period is not None and _PERIOD_LIST_RE.search(cues)
     )
-    frame.wants_owner = bool(_OWNER_RE.search(folded))
-    frame.wants_quantity = bool(_QUANTITY_RE.search(folded))
-    frame.wants_indicator = bool(_INDICATOR_RE.search(folded))
-    frame.wants_guidance = bool(_GUIDANCE_RE.search(folded))
-    frame.wants_frequency = bool(_FREQUENCY_RE.search(folded))
-    frame.wants_time = frame.wants_frequency or bool(_TIME_RE.search(folded))
-    leads = _asks_who_does(question, folded)
-    if _ROLE_COORD_RE.search(folded) and not leads:
+    frame.wants_owner = bool(_OWNER_RE.search(cues))
+    frame.wants_quantity = bool(_QUANTITY_RE.search(cues))
+    frame.wants_indicator = bool(_INDICATOR_RE.search(cues))
+    frame.wants_guidance = bool(_GUIDANCE_RE.search(cues))
+    frame.wants_frequency = bool(_FREQUENCY_RE.search(cues))
+    frame.wants_time = frame.wants_frequency or bool(_TIME_RE.search(cues))
+    leads = _asks_who_does(question, cues)
+    if _ROLE_COORD_RE.search(cues) and not leads:
         frame.role = "coordinating"
     elif leads:
         frame.role = "lead"
-    frame.kinds = [kind for kind, rx in _KIND_WORDS.items() if rx.search(folded)]
+    frame.kinds = [kind for kind, rx in _KIND_WORDS.items() if rx.search(cues)]
     return frame
 
 
