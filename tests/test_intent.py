@@ -46,3 +46,20 @@ def test_asking_when_or_how_often_is_read(question: str, time: bool, often: bool
     """When / how often (or a recurrence named) lets a clause that states a time answer."""
     frame = read_question(question, [], lambda text: [])
     assert (frame.wants_time, frame.wants_frequency) == (time, often)
+
+
+@pytest.mark.parametrize(
+    ("question", "wants_list", "wants_owner"),
+    [
+        ("Sở Y tế phải chủ trì bn nhiệm vụ, gồm những gì?", True, True),
+        ("So Y te chu tri BN mo hinh?", True, True),
+        ("tgian hoàn thành số hóa hồ sơ là khi nào?", False, True),
+    ],
+)
+def test_cues_read_through_chat_shorthand(
+    question: str, wants_list: bool, wants_owner: bool
+) -> None:
+    """ "bn" (bao nhiêu), "tgian" (thời gian) are cue words as much as their full forms."""
+    frame = read_question(question, [], lambda text: [])
+    assert frame.wants_list is wants_list
+    assert frame.wants_owner is wants_owner
