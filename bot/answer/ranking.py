@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.answer.context import AnswerContext
-from bot.answer.grounding import STOPWORDS, coverage, rare_phrases, tokens
+from bot.answer.evidence import Evidence
+from bot.answer.grounding import STOPWORDS, question_terms, rare_phrases, tokens
 from bot.answer.intent import QuestionFrame
 from bot.answer.policy import POLICY, Policy
 from retrieval.passages import Passage
@@ -66,23 +67,13 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
     question = ctx.residual_question(frame, plain)
     title = ctx.title_terms(frame, question)
 
-    def evidence_of(item: str) -> list[str]:
-        evidence = ctx.passage_tokens.get(item, [])
-        passage = ctx.passages.get(item)
-        if not frame.documents and passage is not None:  # the plan's name is evidence too
-            evidence = evidence + ["|"] + ctx.doc_tokens.get(passage.document, [])
-        return evidence
+    terms = question_terms(
+        question, ctx.vocab, p.unseen_weight, p.unseen_phrase_weight, title, p.title_weight
+    )  # weighed once, matched against every candidate
+    with_plan = not frame.documents  # the plan's name is evidence too
 
     def cover_of(item: str) -> float:
-        return coverage(
-            question,
-            evidence_of(item),
-            ctx.vocab,
-            p.unseen_weight,
-            p.unseen_phrase_weight,
-            damped=title,
-            damping=p.title_weight,
-        )
+        return terms.share_in(ctx.evidence(item, with_plan))
 
     def lexical_decisive(lexical: list[tuple[str, float]]) -> bool:
         return bool(lexical) and cover_of(lexical[0][0]) >= p.dense_skip_coverage
@@ -112,22 +103,15 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
         if passage.kind == "indicator" and p.indicator_subject_coverage > 0:
             # a named quantity answers only a question about that quantity: its own name
             # (not its section or agencies) must cover the question
-            name = ctx.indicator_tokens.get(item, [])
-            subject = coverage(
-                question,
-                name,
-                ctx.vocab,
-                p.unseen_weight,
-                p.unseen_phrase_weight,
-                damped=title,
-                damping=p.title_weight,
-            )
+            name = ctx.indicator_evidence.get(item, Evidence.of([]))
+            subject = terms.share_in(name)
             candidate.anchored = subject >= p.indicator_subject_coverage
         wanted = indicator_anchors if passage.kind == "indicator" else anchors
+        evidence = ctx.evidence(item, with_plan)
         if wanted:  # both words of each rare phrase, in any order ("cáp quang băng rộng")
-            held = set(evidence_of(item))
+            held = evidence.words()
             candidate.anchored = candidate.anchored and all(set(a.split()) <= held for a in wanted)
-        candidate.run = longest_run_share(q_tokens, evidence_of(item))
+        candidate.run = longest_run_share(q_tokens, evidence)
         if frame.agencies and ctx.involves(item, frame.agencies):
             candidate.bonus = p.agency_bonus
         out.append(candidate)
@@ -153,7 +137,7 @@ def _channel_pool(
     return pool
 
 
-def longest_run_share(question: list[str], evidence: list[str]) -> float:
+def longest_run_share(question: list[str], evidence: list[str] | Evidence) -> float:
     """Share of the question's topic words (not stopwords) inside the longest run of its tokens
     that the evidence holds in the same order: "nền tảng, ứng dụng thực tế ảo tại các di tích"
     read verbatim in a row beats a row holding the same words scattered (coverage ties)."""
@@ -161,18 +145,20 @@ def longest_run_share(question: list[str], evidence: list[str]) -> float:
     total = sum(topic)
     if not total:
         return 0.0
-    where: dict[str, list[int]] = {}
-    for j, t in enumerate(evidence):
-        where.setdefault(t, []).append(j)
+    if not isinstance(evidence, Evidence):
+        evidence = Evidence.of(evidence)
     # topic words held by the common run ending at question[i] / evidence[j], one pass over the
-    # matching pairs (a busy server spent a tenth of its Python time re-walking runs)
+    # matching pairs (a busy server spent a tenth of its Python time re-walking runs); the
+    # positions come indexed, and no run spans two parts of the evidence
     best = 0
-    ending: dict[int, int] = {}
-    for i, t in enumerate(question):
-        held_here: dict[int, int] = {}
-        for j in where.get(t, ()):
-            held = ending.get(j - 1, 0) + topic[i]
-            held_here[j] = held
-            best = max(best, held)
-        ending = held_here
+    for where in evidence.parts:
+        ending: dict[int, int] = {}
+        for t, topical in zip(question, topic, strict=True):
+            held_here: dict[int, int] = {}
+            for j in where.get(t, ()):
+                held = ending.get(j - 1, 0) + topical
+                held_here[j] = held
+                if held > best:
+                    best = held
+            ending = held_here
     return best / total
