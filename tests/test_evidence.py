@@ -81,12 +81,14 @@ def test_evidence_answers_as_the_token_sets_did() -> None:
     joined = row + ["|"] + plan
     evidence = Evidence.of(row).plus(Evidence.of(plan))
     assert evidence.words() == set(joined) - {"|"}
-    assert all(evidence.has(t) for t in joined if t != "|") and not evidence.has("xyz")
+    for t in [*joined, "xyz"]:
+        assert evidence.held_weight([(t, 2.0, None)]) == (2.0 if t in set(joined) - {"|"} else 0.0)
     pairs = {tuple(b.split()) for b in bigrams(joined) if "|" not in b}
     for a in set(joined) - {"|"}:
         for b in set(joined) - {"|"}:
-            assert evidence.has_pair(a, b) == ((a, b) in pairs)
-    assert not evidence.has_pair("chinh", "ke")  # no pair across the row and its plan
+            held = evidence.held_weight([(f"{a} {b}", 1.0, (a, b))])
+            assert held == (1.0 if (a, b) in pairs else 0.0)
+    assert not evidence.held_weight([("chinh ke", 1.0, ("chinh", "ke"))])  # not across parts
 
 
 @pytest.mark.parametrize("seed", range(4))

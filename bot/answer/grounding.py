@@ -242,11 +242,7 @@ class QuestionTerms:
         """Share of the total weight the evidence holds (see `coverage`)."""
         if not self.terms or self.total <= 0:
             return 0.0
-        held = 0.0  # summed in question order, as sum() would
-        for term, weight, pair in self.terms:
-            if evidence.has_pair(*pair) if pair else evidence.has(term):
-                held += weight
-        return held / self.total
+        return evidence.held_weight(self.terms) / self.total  # summed in question order
 
 
 def question_terms(

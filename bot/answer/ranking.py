@@ -6,6 +6,7 @@ product` measures.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.answer.context import AnswerContext
@@ -81,7 +82,7 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
     found = ctx.searcher.search_channels(  # type: ignore[attr-defined]
         question, k=p.search_depth, allowed=ctx.allowed(frame), skip_dense=lexical_decisive
     )
-    q_tokens = tokens(question)
+    run_of = run_share(tokens(question))
     anchors = rare_phrases(question, ctx.vocab, p.anchor_df_share)
     indicator_anchors = rare_phrases(question, ctx.vocab, p.indicator_anchor_df_share)
     lex = _channel_pool(ctx, frame, found.lexical)
@@ -111,7 +112,7 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
         if wanted:  # both words of each rare phrase, in any order ("cáp quang băng rộng")
             held = evidence.words()
             candidate.anchored = candidate.anchored and all(set(a.split()) <= held for a in wanted)
-        candidate.run = longest_run_share(q_tokens, evidence)
+        candidate.run = run_of(evidence)
         if frame.agencies and ctx.involves(item, frame.agencies):
             candidate.bonus = p.agency_bonus
         out.append(candidate)
@@ -141,24 +142,23 @@ def longest_run_share(question: list[str], evidence: list[str] | Evidence) -> fl
     """Share of the question's topic words (not stopwords) inside the longest run of its tokens
     that the evidence holds in the same order: "nền tảng, ứng dụng thực tế ảo tại các di tích"
     read verbatim in a row beats a row holding the same words scattered (coverage ties)."""
-    topic = [t not in STOPWORDS and len(t) > 1 for t in question]
-    total = sum(topic)
-    if not total:
-        return 0.0
-    if not isinstance(evidence, Evidence):
-        evidence = Evidence.of(evidence)
-    # topic words held by the common run ending at question[i] / evidence[j], one pass over the
-    # matching pairs (a busy server spent a tenth of its Python time re-walking runs); the
-    # positions come indexed, and no run spans two parts of the evidence
-    best = 0
-    for where in evidence.parts:
-        ending: dict[int, int] = {}
-        for t, topical in zip(question, topic, strict=True):
-            held_here: dict[int, int] = {}
-            for j in where.get(t, ()):
-                held = ending.get(j - 1, 0) + topical
-                held_here[j] = held
-                if held > best:
-                    best = held
-            ending = held_here
-    return best / total
+    return run_share(question)(evidence)
+
+
+def run_share(question: list[str]) -> Callable[[list[str] | Evidence], float]:
+    """`longest_run_share` of one question, its topic words counted once for every row."""
+    upto = [0]  # topic words among the first i tokens
+    for t in question:
+        upto.append(upto[-1] + (t not in STOPWORDS and len(t) > 1))
+    total = upto[-1]
+
+    def share(evidence: list[str] | Evidence) -> float:
+        if not total:
+            return 0.0
+        if not isinstance(evidence, Evidence):
+            evidence = Evidence.of(evidence)
+        # the run starting at each question word, extended while the evidence holds it verbatim
+        # (a busy server spent a tenth of its Python time re-walking runs pair by pair)
+        return evidence.longest_run(question, upto) / total
+
+    return share
