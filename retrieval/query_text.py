@@ -82,6 +82,7 @@ def has_diacritics(text: str) -> bool:
 _ANY_YEAR = 2000  # stands in for a missing year while naming a year-less period
 
 
+@lru_cache(maxsize=1024)  # pure; a question's text is normalised for each channel
 def normalize_periods(text: str) -> str:
     """Q4/2025, quy 4 2025 → 'quý IV năm 2025'; T12/2025 → 'tháng 12 năm 2025' (the period
     grammar of retrieval/deadlines.py; text whose folded form has other offsets is kept)."""
@@ -301,10 +302,14 @@ class PreparedQuery:
     never pays for it."""
 
     original: str
-    expanded: str  # periods normalised, abbreviations expanded
     lexical_text: str  # periods normalised; abbreviations expanded unless `lexical_keep` vetoed
     restore: bool = True  # restore accents for the dense channel
     restorer: AccentRestorer | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def expanded(self) -> str:
+        """Periods normalised, every abbreviation expanded (diagnostics and benchmarks)."""
+        return expand_query(self.original)
 
     @cached_property
     def _dense(self) -> tuple[str, bool]:
@@ -339,6 +344,5 @@ def prepare_query(
     `lexical_keep` lets the lexical side skip expansions of abbreviations its index already
     contains (the full form's common words would only dilute BM25)."""
     original = bound_query(text)
-    expanded = expand_query(original)
-    lexical_text = expanded if lexical_keep is None else expand_query(original, lexical_keep)
-    return PreparedQuery(original, expanded, lexical_text, restore, restorer)
+    lexical_text = expand_query(original, lexical_keep)
+    return PreparedQuery(original, lexical_text, restore, restorer)
