@@ -110,3 +110,13 @@ def test_coverage_and_runs_equal_the_unindexed_arithmetic(seed: int) -> None:
         q_tokens = tokens(question)
         assert longest_run_share(q_tokens, indexed) == _old_run_share(q_tokens, joined)
         assert longest_run_share(q_tokens, row) == _old_run_share(q_tokens, row)
+
+
+def test_a_place_is_known_only_after_a_place_word() -> None:
+    """The substring shortcut before the place scan keeps its answers."""
+    from bot.answer.grounding import _known_place
+
+    vocab = build_vocabulary(["Ủy ban nhân dân quận, huyện: Hoàn Kiếm", "Chủ tịch Hồ Chí Minh"])
+    assert _known_place("hoàn kiếm", vocab)
+    assert not _known_place("hồ chí", vocab)  # the words, but after no place word
+    assert not _known_place("cà mau", vocab)  # words the corpus never holds
