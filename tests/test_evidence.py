@@ -4,6 +4,7 @@ coverage and verbatim runs on random questions and rows, a row with its plan's n
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -120,3 +121,20 @@ def test_a_place_is_known_only_after_a_place_word() -> None:
     assert _known_place("hoàn kiếm", vocab)
     assert not _known_place("hồ chí", vocab)  # the words, but after no place word
     assert not _known_place("cà mau", vocab)  # words the corpus never holds
+
+
+def test_clause_bodies_cached_per_heading_equal_the_directory(kb_path: Path) -> None:
+    """Clauses under one heading share its bodies; each clause still gets its own text's."""
+    from bot.answer.assistant import Assistant
+
+    ctx = Assistant.from_index(kb_path.parent).ctx
+    for clause in ctx.clauses.values():
+        heading = clause.heading_path[-1] if clause.heading_path else ""
+        expected = (
+            ctx.directory.heading_bodies(heading),
+            ctx.directory.assigned_in(clause.text),
+        )
+        assert ctx.clause_bodies(clause) == expected
+        assert ctx.clause_bodies(clause) is ctx.clause_bodies(clause)  # read once
+    assert len(ctx._heading_bodies) < len(ctx.clauses)
+    assert any(bodies for bodies, _ in map(ctx.clause_bodies, ctx.clauses.values()))

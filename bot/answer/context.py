@@ -92,6 +92,7 @@ class AnswerContext:
         self.indicator_evidence = {i: Evidence.of(t) for i, t in self.indicator_tokens.items()}
         self._doc_words: dict[str, set[str]] = {}  # filled by plans_hold
         self._bodies: dict[str, tuple[list[str], list[str]]] = {}  # filled by clause_bodies
+        self._heading_bodies: dict[str, list[str]] = {}  # filled by clause_bodies
         self.ids_by_doc: dict[str, set[str]] = {}
         for p in passages:
             self.ids_by_doc.setdefault(p.document, set()).add(p.id)
@@ -114,14 +115,15 @@ class AnswerContext:
         return allowed
 
     def clause_bodies(self, clause: Clause) -> tuple[list[str], list[str]]:
-        """(bodies its heading lists, bodies its text gives work to), read once per clause."""
+        """(bodies its heading lists, bodies its text gives work to), read once per clause and
+        once per heading (857 clauses of the bundled plans sit under 169 headings)."""
         found = self._bodies.get(clause.id)
         if found is None:
             heading = clause.heading_path[-1] if clause.heading_path else ""
-            found = (
-                self.directory.heading_bodies(heading),
-                self.directory.assigned_in(clause.text),
-            )
+            listed = self._heading_bodies.get(heading)
+            if listed is None:
+                listed = self._heading_bodies[heading] = self.directory.heading_bodies(heading)
+            found = (listed, self.directory.assigned_in(clause.text))
             self._bodies[clause.id] = found
         return found
 
