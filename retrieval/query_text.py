@@ -8,8 +8,8 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 # re-exported: older callers import the table and the expander from here
 from retrieval.abbreviations import abbreviations as abbreviations
@@ -82,6 +82,7 @@ def has_diacritics(text: str) -> bool:
 _ANY_YEAR = 2000  # stands in for a missing year while naming a year-less period
 
 
+@lru_cache(maxsize=1024)  # pure; a question's text is normalised for each channel
 def normalize_periods(text: str) -> str:
     """Q4/2025, quy 4 2025 → 'quý IV năm 2025'; T12/2025 → 'tháng 12 năm 2025' (the period
     grammar of retrieval/deadlines.py; text whose folded form has other offsets is kept)."""
@@ -296,13 +297,40 @@ def bound_query(text: str) -> str:
 
 @dataclass(frozen=True)
 class PreparedQuery:
-    """The forms of one user query each search channel uses."""
+    """The forms of one user query each search channel uses; the dense channel's form (accents
+    restored by pyvi, ≈ 5 ms) is made when first read, so a search that skips the encoder
+    never pays for it."""
 
     original: str
-    expanded: str  # periods normalised, abbreviations expanded
-    dense_text: str  # accents restored, abbreviations spelt out, question words dropped
     lexical_text: str  # periods normalised; abbreviations expanded unless `lexical_keep` vetoed
-    accents_restored: bool
+    restore: bool = True  # restore accents for the dense channel
+    restorer: AccentRestorer | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def expanded(self) -> str:
+        """Periods normalised, every abbreviation expanded (diagnostics and benchmarks)."""
+        return expand_query(self.original)
+
+    @cached_property
+    def _dense(self) -> tuple[str, bool]:
+        if not self.restore:
+            dense_base = self.original
+        elif self.restorer is not None:
+            dense_base = self.restorer.restore(self.original)
+        else:
+            dense_base = restore_accents(self.original)
+        dense_text = topic_text(replace_abbreviations(normalize_periods(dense_base)))
+        return dense_text, dense_base != self.original
+
+    @property
+    def dense_text(self) -> str:
+        """Accents restored, abbreviations spelt out, question words dropped (the encoder's)."""
+        return self._dense[0]
+
+    @property
+    def accents_restored(self) -> bool:
+        """Whether accent restoration changed the query."""
+        return self._dense[1]
 
 
 def prepare_query(
@@ -316,12 +344,5 @@ def prepare_query(
     `lexical_keep` lets the lexical side skip expansions of abbreviations its index already
     contains (the full form's common words would only dilute BM25)."""
     original = bound_query(text)
-    expanded = expand_query(original)
-    if not restore:
-        dense_base = original
-    else:
-        dense_base = restorer.restore(original) if restorer else restore_accents(original)
-    restored = dense_base != original
-    dense_text = topic_text(replace_abbreviations(normalize_periods(dense_base)))
-    lexical_text = expanded if lexical_keep is None else expand_query(original, lexical_keep)
-    return PreparedQuery(original, expanded, dense_text, lexical_text, restored)
+    lexical_text = expand_query(original, lexical_keep)
+    return PreparedQuery(original, lexical_text, restore, restorer)

@@ -7,6 +7,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -43,8 +44,17 @@ class ChannelResults:
     query: PreparedQuery
     lexical: list[tuple[str, float]] = field(default_factory=list)
     dense: list[tuple[str, float]] = field(default_factory=list)
-    fused: list[Hit] = field(default_factory=list)
     dense_skipped: bool = False  # the caller found the lexical evidence decisive
+    # fuses the channels when `fused` is first read (the assistant's ranking reads the channels)
+    fusion: Callable[[], list[Hit]] | None = field(default=None, repr=False, compare=False)
+    _fused: list[Hit] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def fused(self) -> list[Hit]:
+        """Both channels fused (RRF), top-k; empty when nothing was searched."""
+        if self._fused is None:
+            self._fused = self.fusion() if self.fusion is not None else []
+        return self._fused
 
 
 class HybridSearcher:
@@ -146,17 +156,25 @@ class HybridSearcher:
         dense: list[tuple[str, float]],
         k: int,
     ) -> ChannelResults:
-        """`result` holding both channels' rankings and their fused top-k (RRF)."""
+        """`result` holding both channels' rankings and their fused top-k (RRF, made when
+        `result.fused` is first read)."""
         result.lexical, result.dense = lexical, dense
+        result.fusion = partial(self._fused_hits, lexical, dense, k)
+        result._fused = None
+        return result
+
+    def _fused_hits(
+        self, lexical: list[tuple[str, float]], dense: list[tuple[str, float]], k: int
+    ) -> list[Hit]:
+        """The channels' rankings fused (RRF), top-k, each hit with its rank in each channel."""
         lex_rank = {item: r for r, (item, _) in enumerate(lexical, start=1)}
         dense_rank = {item: r for r, (item, _) in enumerate(dense, start=1)}
         fused = reciprocal_rank_fusion(
             [[i for i, _ in lexical], [i for i, _ in dense]], k=self.rrf_k, weights=self.weights
         )
-        result.fused = [
+        return [
             Hit(item, score, lex_rank.get(item), dense_rank.get(item)) for item, score in fused[:k]
         ]
-        return result
 
     def search(self, query: str, k: int = 10, allowed: Container[str] | None = None) -> list[Hit]:
         """Fused top-k hits for a user query (abbreviations expanded, accents restored)."""

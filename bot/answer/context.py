@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 
+from bot.answer.evidence import Evidence
 from bot.answer.grounding import Vocabulary, build_vocabulary, content_tokens, tokens
 from bot.answer.intent import QuestionFrame
 from bot.answer.policy import POLICY, Policy
@@ -83,8 +84,17 @@ class AnswerContext:
             for i, v in self.views.items()
             if v.record.kind == "indicator"
         }
+        # the same tokens indexed once for ranking; a row's with its plan's name after it
+        self.passage_evidence = {i: Evidence.of(t) for i, t in self.passage_tokens.items()}
+        doc_evidence = {d: Evidence.of(t) for d, t in self.doc_tokens.items()}
+        self.planned_evidence = {
+            p.id: self.passage_evidence[p.id].plus(doc_evidence.get(p.document, Evidence.of([])))
+            for p in passages
+        }
+        self.indicator_evidence = {i: Evidence.of(t) for i, t in self.indicator_tokens.items()}
         self._doc_words: dict[str, set[str]] = {}  # filled by plans_hold
         self._bodies: dict[str, tuple[list[str], list[str]]] = {}  # filled by clause_bodies
+        self._heading_bodies: dict[str, list[str]] = {}  # filled by clause_bodies
         self.ids_by_doc: dict[str, set[str]] = {}
         for p in passages:
             self.ids_by_doc.setdefault(p.document, set()).add(p.id)
@@ -107,14 +117,15 @@ class AnswerContext:
         return allowed
 
     def clause_bodies(self, clause: Clause) -> tuple[list[str], list[str]]:
-        """(bodies its heading lists, bodies its text gives work to), read once per clause."""
+        """(bodies its heading lists, bodies its text gives work to), read once per clause and
+        once per heading (857 clauses of the bundled plans sit under 169 headings)."""
         found = self._bodies.get(clause.id)
         if found is None:
             heading = clause.heading_path[-1] if clause.heading_path else ""
-            found = (
-                self.directory.heading_bodies(heading),
-                self.directory.assigned_in(clause.text),
-            )
+            listed = self._heading_bodies.get(heading)
+            if listed is None:
+                listed = self._heading_bodies[heading] = self.directory.heading_bodies(heading)
+            found = (listed, self.directory.assigned_in(clause.text))
             self._bodies[clause.id] = found
         return found
 
@@ -129,6 +140,12 @@ class AnswerContext:
                 }
             used |= self._doc_words[doc]
         return all(w in used for w in words if self.vocab.token_df[w])
+
+    def evidence(self, item_id: str, with_plan: bool) -> Evidence:
+        """A passage's words for ranking; `with_plan`: its plan's name too (when the question
+        names no plan, the plan's name is evidence as well)."""
+        found = (self.planned_evidence if with_plan else self.passage_evidence).get(item_id)
+        return found if found is not None else Evidence.of([])
 
     def involves(self, item_id: str, agencies: list[str]) -> bool:
         """Whether a record's lead or coordinating cells name one of the agencies."""

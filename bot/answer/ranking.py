@@ -6,12 +6,14 @@ product` measures.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.answer.context import AnswerContext
+from bot.answer.evidence import Evidence
 from bot.answer.grounding import (
     STOPWORDS,
-    coverage,
+    question_terms,
     rare_phrases,
     tokens,
     unseen_words,
@@ -81,28 +83,25 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
     question = ctx.residual_question(frame, plain)
     title = ctx.title_terms(frame, question)
 
-    def evidence_of(item: str) -> list[str]:
-        evidence = ctx.passage_tokens.get(item, [])
-        passage = ctx.passages.get(item)
-        if not frame.documents and passage is not None:  # the plan's name is evidence too
-            evidence = evidence + ["|"] + ctx.doc_tokens.get(passage.document, [])
-        return evidence
-
-    has_unseen = p.unseen_weight > 0 and bool(unseen_words(question, ctx.vocab))
-
-    def cover_of(item: str, unseen_weight: float = 0.0) -> float:
-        return coverage(
-            question,
-            evidence_of(item),
-            ctx.vocab,
-            unseen_weight,
-            p.unseen_phrase_weight,
-            damped=title,
-            damping=p.title_weight,
+    # weighed once, matched against every candidate: words the corpus never uses left out
+    # (ranking), and counted with `unseen_weight` (the bar of a row the encoder did not rank first)
+    terms = question_terms(question, ctx.vocab, 0.0, p.unseen_phrase_weight, title, p.title_weight)
+    strict_terms = (
+        question_terms(
+            question, ctx.vocab, p.unseen_weight, p.unseen_phrase_weight, title, p.title_weight
         )
+        if p.unseen_weight > 0 and unseen_words(question, ctx.vocab)
+        else None
+    )
+    with_plan = not frame.documents  # the plan's name is evidence too
+
+    def cover_of(item: str) -> float:
+        return terms.share_in(ctx.evidence(item, with_plan))
 
     def strict_of(item: str) -> float | None:
-        return cover_of(item, p.unseen_weight) if has_unseen else None
+        if strict_terms is None:
+            return None
+        return strict_terms.share_in(ctx.evidence(item, with_plan))
 
     def lexical_decisive(lexical: list[tuple[str, float]]) -> bool:
         # decisive counting the unknown words: a question with words the corpus never uses
@@ -115,7 +114,7 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
     found = ctx.searcher.search_channels(  # type: ignore[attr-defined]
         question, k=p.search_depth, allowed=ctx.allowed(frame), skip_dense=lexical_decisive
     )
-    q_tokens = tokens(question)
+    run_of = run_share(tokens(question))
     anchors = rare_phrases(question, ctx.vocab, p.anchor_df_share)
     indicator_anchors = rare_phrases(question, ctx.vocab, p.indicator_anchor_df_share)
     lex = _channel_pool(ctx, frame, found.lexical)
@@ -138,23 +137,15 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
         if passage.kind == "indicator" and p.indicator_subject_coverage > 0:
             # a named quantity answers only a question about that quantity: its own name
             # (not its section or agencies) must cover the question
-            name = ctx.indicator_tokens.get(item, [])
-            subject = coverage(
-                question,
-                name,
-                ctx.vocab,
-                0.0,
-                p.unseen_phrase_weight,
-                damped=title,
-                damping=p.title_weight,
-            )
+            name = ctx.indicator_evidence.get(item, Evidence.of([]))
+            subject = terms.share_in(name)
             candidate.anchored = subject >= p.indicator_subject_coverage
         wanted = indicator_anchors if passage.kind == "indicator" else anchors
+        evidence = ctx.evidence(item, with_plan)
         if wanted:  # both words of each rare phrase, in any order ("cáp quang băng rộng")
-            held = set(evidence_of(item))
+            held = evidence.words()
             candidate.anchored = candidate.anchored and all(set(a.split()) <= held for a in wanted)
-        evidence = evidence_of(item)
-        candidate.run = longest_run_share(q_tokens, evidence)
+        candidate.run = run_of(evidence)
         # the row's own words; its plan's name ("Kế hoạch … chuyển đổi số") counts half
         candidate.share = word_share(
             question,
@@ -187,26 +178,27 @@ def _channel_pool(
     return pool
 
 
-def longest_run_share(question: list[str], evidence: list[str]) -> float:
+def longest_run_share(question: list[str], evidence: list[str] | Evidence) -> float:
     """Share of the question's topic words (not stopwords) inside the longest run of its tokens
     that the evidence holds in the same order: "nền tảng, ứng dụng thực tế ảo tại các di tích"
     read verbatim in a row beats a row holding the same words scattered (coverage ties)."""
-    topic = [t not in STOPWORDS and len(t) > 1 for t in question]
-    total = sum(topic)
-    if not total:
-        return 0.0
-    where: dict[str, list[int]] = {}
-    for j, t in enumerate(evidence):
-        where.setdefault(t, []).append(j)
-    # topic words held by the common run ending at question[i] / evidence[j], one pass over the
-    # matching pairs (a busy server spent a tenth of its Python time re-walking runs)
-    best = 0
-    ending: dict[int, int] = {}
-    for i, t in enumerate(question):
-        held_here: dict[int, int] = {}
-        for j in where.get(t, ()):
-            held = ending.get(j - 1, 0) + topic[i]
-            held_here[j] = held
-            best = max(best, held)
-        ending = held_here
-    return best / total
+    return run_share(question)(evidence)
+
+
+def run_share(question: list[str]) -> Callable[[list[str] | Evidence], float]:
+    """`longest_run_share` of one question, its topic words counted once for every row."""
+    upto = [0]  # topic words among the first i tokens
+    for t in question:
+        upto.append(upto[-1] + (t not in STOPWORDS and len(t) > 1))
+    total = upto[-1]
+
+    def share(evidence: list[str] | Evidence) -> float:
+        if not total:
+            return 0.0
+        if not isinstance(evidence, Evidence):
+            evidence = Evidence.of(evidence)
+        # the run starting at each question word, extended while the evidence holds it verbatim
+        # (a busy server spent a tenth of its Python time re-walking runs pair by pair)
+        return evidence.longest_run(question, upto) / total
+
+    return share
