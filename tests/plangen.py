@@ -7,6 +7,7 @@ returned `PlanSpec.rows` is the truth a reader must recover.
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -289,6 +290,36 @@ def write_text(
         lines += ["\t".join(r) for r in rows]
     lines += ["", "Nơi nhận:", "- Như trên;"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def manifest_entry(
+    spec: PlanSpec,
+    doc_id: str,
+    file: str,
+    issuer: str | None = None,
+    title: str | None = None,
+    date: str | None = None,
+) -> dict[str, str]:
+    """The manifest entry of a generated provincial plan (issuer, title and date from `spec`
+    unless given)."""
+    d, m, y = spec.date
+    return {
+        "id": doc_id,
+        "file": file,
+        "number": spec.number,
+        "issuer": issuer or spec.issuer.title(),
+        "title": title or spec.title,
+        "scope": "province",
+        "date": date or f"{y}-{m:02d}-{d:02d}",
+        "short_name": f"Kế hoạch {spec.number}",
+    }
+
+
+def write_manifest(corpus: Path, entries: list[dict[str, str]]) -> Path:
+    """corpus/manifest.json listing these documents."""
+    path = corpus / "manifest.json"
+    path.write_text(json.dumps({"documents": entries}), encoding="utf-8")
     return path
 
 

@@ -37,17 +37,7 @@ class GeneratedKB:
 
 
 def _manifest_entry(doc_id: str, file: str, spec: plangen.PlanSpec) -> dict[str, object]:
-    d, m, y = spec.date
-    return {
-        "id": doc_id,
-        "file": file,
-        "number": spec.number,
-        "issuer": spec.issuer.title(),
-        "title": f"{spec.title} (bản {doc_id})",
-        "scope": "province",
-        "date": f"{y}-{m:02d}-{d:02d}",
-        "short_name": f"Kế hoạch {spec.number}",
-    }
+    return plangen.manifest_entry(spec, doc_id, file, title=f"{spec.title} (bản {doc_id})")
 
 
 @pytest.fixture(scope="module")

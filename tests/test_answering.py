@@ -341,7 +341,6 @@ BODY_WITH_TIMES = [
 def timed_plan(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """A generated provincial plan (tests/plangen.py) whose body sets times for reports and
     whose table has a row about reports, built lexical-only."""
-    import json
 
     import plangen
 
@@ -367,18 +366,7 @@ def timed_plan(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         )
     )
     plangen.write_text(spec, plangen.LAYOUTS["reordered"], corpus / "900.txt", body=BODY_WITH_TIMES)
-    d, m, y = spec.date
-    entry = {
-        "id": "900",
-        "file": "900.txt",
-        "number": spec.number,
-        "issuer": spec.issuer.title(),
-        "title": spec.title,
-        "scope": "province",
-        "date": f"{y}-{m:02d}-{d:02d}",
-        "short_name": f"Kế hoạch {spec.number}",
-    }
-    (corpus / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
+    plangen.write_manifest(corpus, [plangen.manifest_entry(spec, "900", "900.txt")])
     report = build_index(corpus, root / "idx")
     assert report.ok, [i.message for i in report.errors]
     return Assistant.from_index(root / "idx")

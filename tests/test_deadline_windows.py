@@ -4,7 +4,6 @@ and the single-row answer."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -30,18 +29,7 @@ def plan_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, plangen.
     spec.rows[1].values["deadline"] = "Liên tục"
     spec.rows[2].values["deadline"] = "Quý I/2026"
     plangen.write_text(spec, plangen.LAYOUTS["reordered"], corpus / "950_plan.txt")
-    d, m, y = spec.date
-    entry = {
-        "id": "950",
-        "file": "950_plan.txt",
-        "number": spec.number,
-        "issuer": spec.issuer.title(),
-        "title": spec.title,
-        "scope": "province",
-        "date": f"{y}-{m:02d}-{d:02d}",
-        "short_name": f"Kế hoạch {spec.number}",
-    }
-    (corpus / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
+    plangen.write_manifest(corpus, [plangen.manifest_entry(spec, "950", "950_plan.txt")])
     assert build_index(corpus, root / "idx").ok
     return root / "idx", spec
 

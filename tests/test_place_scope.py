@@ -4,8 +4,6 @@ generated provincial plans that give the same departments work."""
 
 from __future__ import annotations
 
-import json
-
 import plangen
 import pytest
 
@@ -37,21 +35,17 @@ def two_provinces(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, 
         if doc_id == "961":
             spec.rows[0].values["lead"] = OLD_LEAD
         plangen.write_text(spec, plangen.LAYOUTS["reordered"], corpus / f"{doc_id}_plan.txt")
-        d, m, y = spec.date
         entries.append(
-            {
-                "id": doc_id,
-                "file": f"{doc_id}_plan.txt",
-                "number": spec.number,
-                "issuer": f"UBND tỉnh {place}",
-                "title": f"{spec.title} tỉnh {place}",
-                "scope": "province",
-                "date": f"{y}-{m:02d}-{d:02d}",
-                "short_name": f"Kế hoạch {spec.number}",
-            }
+            plangen.manifest_entry(
+                spec,
+                doc_id,
+                f"{doc_id}_plan.txt",
+                issuer=f"UBND tỉnh {place}",
+                title=f"{spec.title} tỉnh {place}",
+            )
         )
         specs[doc_id] = spec
-    (corpus / "manifest.json").write_text(json.dumps({"documents": entries}), encoding="utf-8")
+    plangen.write_manifest(corpus, entries)
     assert build_index(corpus, root / "idx").ok
     return Assistant.from_index(root / "idx"), specs
 

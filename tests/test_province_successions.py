@@ -3,7 +3,6 @@ status answers, today's names, and lists for the successor that include the old 
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -68,17 +67,10 @@ def province_kb(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, pl
         elif i % 3 == 1:
             row.values["lead"] = "Sở Khoa học và Công nghệ tỉnh Hòa Bình"
     plangen.write_text(spec, plangen.LAYOUTS["reordered"], corpus / "960_plan.txt")
-    entry = {
-        "id": "960",
-        "file": "960_plan.txt",
-        "number": spec.number,
-        "issuer": "UBND tỉnh Hòa Bình",
-        "title": spec.title,
-        "scope": "province",
-        "date": "2026-01-15",
-        "short_name": f"Kế hoạch {spec.number}",
-    }
-    (corpus / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
+    entry = plangen.manifest_entry(
+        spec, "960", "960_plan.txt", issuer="UBND tỉnh Hòa Bình", date="2026-01-15"
+    )
+    plangen.write_manifest(corpus, [entry])
     assert build_index(corpus, root / "idx").ok
     return Assistant.from_index(Path(root / "idx")), spec
 
