@@ -20,7 +20,6 @@ to check a speed change left every answer byte-identical).
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import statistics
 import tempfile
@@ -63,6 +62,7 @@ class EncoderClock:
 
 def main() -> None:
     from bot.answer.assistant import Assistant
+    from bot.evaluate import gold_questions
     from retrieval.build import build_index
     from retrieval.embeddings import load_embedder
     from retrieval.search_index import embedder_spec
@@ -82,13 +82,7 @@ def main() -> None:
     golds = [args.gold]
     if args.mixed:
         golds += sorted((ROOT / "tests" / "data").glob("heldout*.jsonl"))
-    questions = [
-        json.loads(line)["question"]
-        for gold in golds
-        if gold.is_file()
-        for line in gold.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    questions = gold_questions(golds)
     with tempfile.TemporaryDirectory() as tmp:
         index_dir = Path(tmp)
         if args.index_dir is not None:

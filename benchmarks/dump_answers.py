@@ -22,6 +22,7 @@ FOLLOW_UPS = ("còn cơ quan phối hợp thì sao?", "hạn khi nào?")
 def main() -> None:
     from bot.answer.assistant import Assistant
     from bot.answer.gen_questions import generate
+    from bot.evaluate import gold_questions
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--index-dir", type=Path, required=True)
@@ -30,13 +31,7 @@ def main() -> None:
     parser.add_argument("--no-generated", action="store_true")
     args = parser.parse_args()
     golds = args.gold or [DEV, *sorted((ROOT / "tests" / "data").glob("heldout*.jsonl"))]
-    questions = [
-        json.loads(line)["question"]
-        for gold in golds
-        if gold.is_file()
-        for line in gold.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    questions = gold_questions(golds)
     assistant = Assistant.from_index(args.index_dir)
     if not args.no_generated:
         questions += [q.question for q in generate(assistant.kb)]

@@ -140,11 +140,21 @@ class Report:
         return {k: v for k, v in self.__dict__.items() if k != "failures"}
 
 
-def run_eval(path: Path, ask: Callable[[str], Answer]) -> Report:
-    """Ask every question of the gold file and aggregate the scores."""
-    items = [
+def read_gold(path: Path) -> list[dict[str, Any]]:
+    """The items of a gold file (JSON lines; blank lines skipped)."""
+    return [
         json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
+
+
+def gold_questions(paths: list[Path]) -> list[str]:
+    """The questions of the gold files that exist, in order (benchmarks' question sets)."""
+    return [item["question"] for path in paths if path.is_file() for item in read_gold(path)]
+
+
+def run_eval(path: Path, ask: Callable[[str], Answer]) -> Report:
+    """Ask every question of the gold file and aggregate the scores."""
+    items = read_gold(path)
     kinds: dict[str, list[float]] = defaultdict(list)
     styles: dict[str, list[float]] = defaultdict(list)
     failures: list[dict[str, Any]] = []
