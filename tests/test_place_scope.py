@@ -9,6 +9,7 @@ import pytest
 
 from bot.answer.assistant import Assistant
 from retrieval.build import build_index
+from retrieval.textnorm import fold
 
 PROVINCES = {"960": ("Hòa Bình", 51), "961": ("Lâm Hà", 52)}
 SHARED_TASK = "Triển khai trung tâm giám sát an toàn thông tin tập trung cho các cơ quan nhà nước"
@@ -19,6 +20,9 @@ WORDED = {
     "961": "Triển khai giám sát an ninh mạng (SOC) cho hệ thống cấp độ 3",
 }
 QUESTION_SOC = "Ai chủ trì triển khai hệ thống SOC?"
+# One task each plan places in a town only it prints.
+TOWNS = {"960": "Đồng Tâm", "961": "Suối Hai"}
+TOWN_TASK = "Lắp đặt hệ thống giám sát giao thông tại các nút giao của thị trấn {}"
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +36,7 @@ def two_provinces(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, 
         spec.issuer, spec.place = f"UỶ BAN NHÂN DÂN TỈNH {place.upper()}", place
         spec.rows[0].values["task"] = SHARED_TASK  # one topic both provinces' plans hold
         spec.rows[1].values["task"] = WORDED[doc_id]
+        spec.rows[2].values["task"] = TOWN_TASK.format(TOWNS[doc_id])
         if doc_id == "961":
             spec.rows[0].values["lead"] = OLD_LEAD
         plangen.write_text(spec, plangen.LAYOUTS["reordered"], corpus / f"{doc_id}_plan.txt")
@@ -121,3 +126,27 @@ def test_rows_holding_every_word_asked_are_both_answered(two_provinces: tuple) -
     assert ans.intent == "owner_deadline", ans.answer
     assert {f["id"].split(":")[0] for f in ans.facts} >= {"960", "961"}, ans.answer
     assert len(ans.choices) == 2 and "kế hoạch khác" in ans.answer
+
+
+@pytest.mark.parametrize("doc_id", sorted(TOWNS))
+def test_a_town_only_one_plan_prints_scopes_the_question(two_provinces: tuple, doc_id: str) -> None:
+    """ "… ở thị trấn Suối Hai": the province is not named, but only one plan prints the town."""
+    assistant, specs = two_provinces
+    town = TOWNS[doc_id]
+    for typed in (f"ở thị trấn {town}", f"o thi tran {fold(town)}"):
+        ans = assistant.ask(f"Ai chủ trì lắp đặt hệ thống giám sát giao thông {typed}?")
+        assert ans.intent == "owner_deadline", ans.answer
+        assert {f["id"].split(":")[0] for f in ans.facts} == {doc_id}, ans.answer
+        assert not ans.choices
+        assert ans.facts[0]["lead"] == [specs[doc_id].rows[2].values["lead"]]
+
+
+def test_places_printed_in_a_plan_and_named_in_a_question() -> None:
+    from bot.answer.grounding import named_places, printed_places
+
+    text = "Lắp camera tại thành phố Bến Đò và huyện Bảo Lâm; các xã vùng cao."
+    assert printed_places(text) == {"ben do", "bao lam"}
+    places = {"ben do", "bao lam", "bao"}
+    assert named_places("ai chu tri o thanh pho ben do?", places) == ["ben do"]
+    assert named_places("huyen bao lam va tp ben do", places) == ["bao lam", "ben do"]
+    assert named_places("thi xa nao chu tri?", places) == []

@@ -30,7 +30,7 @@ from bot.answer.grounding import (
     tokens,
     unknown_places,
 )
-from bot.answer.intent import QuestionFrame, doc_place, place_documents, read_question
+from bot.answer.intent import QuestionFrame, doc_place, read_question
 from bot.answer.policy import POLICY, Policy
 from bot.answer.ranking import Candidate, rank
 from bot.answer.session import SessionStore, Turn, answer_plans
@@ -137,7 +137,7 @@ class Assistant:
         ctx = self.ctx
         frame = read_question(text, ctx.documents, ctx.directory.find_in_text, ctx.today())
         plain = plain_question(text).plain
-        frame.places = place_documents(fold(plain), ctx.documents)
+        frame.places = ctx.place_plans(fold(plain))
         if turn is not None:
             # a question of its own even right after a list; "sở đó giờ là sở nào?" asks about
             # the last row's lead
@@ -241,7 +241,7 @@ class Assistant:
         question = _ASKED_AS.get(turn.answer.intent, "{}").format(topic)
         plain = plain_question(question).plain
         asked = read_question(question, ctx.documents, ctx.directory.find_in_text, ctx.today())
-        asked.places = place_documents(fold(plain), ctx.documents)
+        asked.places = ctx.place_plans(fold(plain))
         asked.documents = list(turn.plans)
         holds = ctx.plans_hold(content_tokens(plain_question(topic).plain), turn.plans)
         scoped = self._route(asked, plain) if holds else None

@@ -7,8 +7,15 @@ from collections.abc import Callable
 from datetime import date
 
 from bot.answer.evidence import Evidence
-from bot.answer.grounding import Vocabulary, build_vocabulary, content_tokens, tokens
-from bot.answer.intent import QuestionFrame
+from bot.answer.grounding import (
+    Vocabulary,
+    build_vocabulary,
+    content_tokens,
+    named_places,
+    printed_places,
+    tokens,
+)
+from bot.answer.intent import QuestionFrame, place_documents
 from bot.answer.policy import POLICY, Policy
 from bot.schemas import Citation
 from retrieval.abbreviations import expand_abbreviations
@@ -77,6 +84,11 @@ class AnswerContext:
                     expand_abbreviations(" ".join(names))
                 )
         self.doc_tokens = {d: tokens(text) for d, text in self.doc_context.items()}
+        # places printed after a place word ("thành phố Bến Đò") → the plans printing them
+        self.place_docs: dict[str, set[str]] = {}
+        for p in passages:
+            for name in printed_places(p.text):
+                self.place_docs.setdefault(name, set()).add(p.document)
         # An indicator's name, its target and the words any question about a target uses.
         self.indicator_tokens = {
             i: tokens(expand_abbreviations(f"{v.record.content} {v.record.target or ''}"))
@@ -105,6 +117,18 @@ class AnswerContext:
         """The plans a question limits itself to: those it names, else those of the place it
         names ("Sở Y tế tỉnh Lâm Hà"); empty for every plan. Every step reads it from here."""
         return frame.documents or frame.places
+
+    def place_plans(self, folded_question: str) -> list[str]:
+        """Plans of a place the question names: issued for it ("tỉnh Thanh Hóa"), else printing
+        it ("ở thành phố Bến Đò") when not every plan does — a town or district only one plan
+        covers scopes the question to that plan."""
+        issued = place_documents(folded_question, self.documents)
+        if issued:
+            return issued
+        docs: set[str] = set()
+        for name in named_places(folded_question, self.place_docs):
+            docs |= self.place_docs[name]
+        return sorted(docs) if docs and len(docs) < len(self.documents) else []
 
     def allowed(self, frame: QuestionFrame) -> set[str] | None:
         """Passage ids of the plans the question names (None: every plan)."""

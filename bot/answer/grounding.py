@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -137,6 +137,31 @@ _ACCENTED_PLACE = re.compile(
     rf"(?<!\w)((?i:{_PLACE_WORDS}))\s+((?:[A-ZĐ][\wà-ỹđ]*)(?:\s+[A-ZĐ][\wà-ỹđ]*){{0,2}})"
 )
 _PLACE_WORDS_ACCENTED = "thành phố|tỉnh|quận|huyện|xã|phường|thị xã|thị trấn"
+
+
+_FOLDED_PLACE_NAME = re.compile(
+    r"\b(?:thanh pho|tp|tinh|quan|huyen|thi xa|xa|phuong|thi tran)\s+([a-z0-9]+(?: [a-z0-9]+){0,2})"
+)
+
+
+def printed_places(text: str) -> set[str]:
+    """Folded names printed after a place word in a plan's text ("huyện Bảo Lâm" → "bao lam"):
+    the places a plan covers below its own province or city."""
+    return {" ".join(_tokens(name)) for _, name in _ACCENTED_PLACE.findall(nfc(text))}
+
+
+def named_places(folded_question: str, places: Container[str]) -> list[str]:
+    """Which of these folded place names the question names after a place word (the longest
+    of one to three words that is one)."""
+    out: list[str] = []
+    for m in _FOLDED_PLACE_NAME.finditer(folded_question):
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):
+            name = " ".join(words[:n])
+            if name in places:
+                out.append(name)
+                break
+    return out
 
 
 _PROVINCES = Path(__file__).parent / "data" / "provinces.txt"
