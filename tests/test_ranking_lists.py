@@ -68,3 +68,14 @@ def test_period_text_reads_like_the_plans() -> None:
     assert period_text(parse_deadline("Năm 2025")) == "năm 2025"
     before = DueRange("trước 30/6/2025", None, date(2025, 6, 30), "before")
     assert period_text(before) == "trước ngày 30/6/2025"
+
+
+def test_unknown_words_are_named_as_the_words_they_belong_to() -> None:
+    """ "Các kế hoạch không dùng các từ: bác sĩ" — not the half-word "sĩ"."""
+    from bot.answer.grounding import build_vocabulary, unknown_terms, unseen_words
+
+    vocab = build_vocabulary(["Khám chữa bệnh từ xa cho bà con vùng cao", "Bác ái"])
+    question = "Bác sĩ khám cho bà con vùng cao qua video call thì ai làm?"
+    assert unseen_words(question, vocab) == ["sĩ", "video", "call"]
+    assert unknown_terms(question, vocab)[0] == "Bác sĩ"
+    assert "call" in " ".join(unknown_terms(question, vocab))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.answer.evidence import Evidence
 from retrieval.deadlines import period_mentions
-from retrieval.query_text import has_diacritics
+from retrieval.query_text import has_diacritics, segment
 from retrieval.textnorm import fold, nfc
 
 # Folded function words and question words: they carry no topic.
@@ -349,6 +349,20 @@ def unseen_words(question: str, vocab: Vocabulary) -> list[str]:
         if parts and word not in out:
             out.append(word)
     return out
+
+
+def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
+    """`unseen_words` shown as the words they belong to (pyvi's segmentation: "bác sĩ", not
+    "sĩ"), for telling the official which of their words the plans never use."""
+    unseen = unseen_words(question, vocab)
+    if not unseen:
+        return []
+    out: list[str] = []
+    for word in segment(nfc(question)).split():
+        shown = word.replace("_", " ")
+        if any(u in shown.split() for u in unseen) and shown not in out:
+            out.append(shown)
+    return out or unseen
 
 
 def _unseen_part(key: str, vocab: Vocabulary) -> bool:

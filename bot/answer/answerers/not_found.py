@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.answer import compose
 from bot.answer.context import AnswerContext
-from bot.answer.grounding import unseen_words
+from bot.answer.grounding import unknown_terms
 from bot.answer.intent import QuestionFrame
 from bot.answer.ranking import Candidate
 from bot.schemas import Answer, Choice
@@ -30,7 +30,7 @@ def not_found(
         if len(suggestions) == ctx.policy.nearest_rows:
             break
     if reason is None:
-        unseen = unseen_words(frame.text, ctx.vocab)
+        unseen = unknown_terms(frame.text, ctx.vocab)
         if unseen:
             reason = "Các kế hoạch không dùng các từ: " + ", ".join(unseen[:3]) + "."
     return Answer(
