@@ -79,3 +79,15 @@ def test_unknown_words_are_named_as_the_words_they_belong_to() -> None:
     assert unseen_words(question, vocab) == ["sĩ", "video", "call"]
     assert unknown_terms(question, vocab)[0] == "Bác sĩ"
     assert "call" in " ".join(unknown_terms(question, vocab))
+
+
+def test_word_share_reads_indexed_evidence_and_the_plan_name_at_a_weight() -> None:
+    from bot.answer.evidence import Evidence
+    from bot.answer.grounding import tokens, word_share
+
+    row = Evidence.of(tokens("Trường học số tại các trường mầm non"))
+    plan = Evidence.of(tokens("Kế hoạch triển khai chuyển đổi số"))
+    question = "triển khai xe tự hành cho trường mầm non"  # trien khai xe hanh truong mam non
+    assert word_share(question, row) == 3 / 7
+    assert word_share(question, row, plan, 0.5) == (3 + 2 * 0.5) / 7
+    assert word_share("", row) == 1.0

@@ -329,15 +329,16 @@ class Assistant:
         nào?" against a row UBND quận only coordinates)."""
         p = self.policy
         row = _first_passing(tasks, p.min_record_coverage, p.clause_lead_margin)
+        relief = row is not None and not self._leads(frame, row)  # judged once per question
         for c in clauses:
             clause = self.ctx.clauses.get(c.passage.id)
             if clause is None or not c.passes(p.min_clause_coverage):
                 continue
-            margin = p.clause_time_margin
-            if row is not None and self._acts_in(frame, clause) and not self._leads(frame, row):
-                margin -= p.actor_relief
-            if row is not None and c.score < row.score + margin:
-                continue
+            if row is not None and c.score < row.score + p.clause_time_margin:
+                # behind by the margin: wins only with the actor relief, if the body acts in it
+                relieved = relief and self._acts_in(frame, clause)
+                if not relieved or c.score < row.score + p.clause_time_margin - p.actor_relief:
+                    continue
             if _states_time(clause.text):
                 return c
         return None

@@ -98,9 +98,11 @@ class AnswerContext:
         }
         # the same tokens indexed once for ranking; a row's with its plan's name after it
         self.passage_evidence = {i: Evidence.of(t) for i, t in self.passage_tokens.items()}
-        doc_evidence = {d: Evidence.of(t) for d, t in self.doc_tokens.items()}
+        self.doc_evidence = {d: Evidence.of(t) for d, t in self.doc_tokens.items()}
         self.planned_evidence = {
-            p.id: self.passage_evidence[p.id].plus(doc_evidence.get(p.document, Evidence.of([])))
+            p.id: self.passage_evidence[p.id].plus(
+                self.doc_evidence.get(p.document, Evidence.of([]))
+            )
             for p in passages
         }
         self.indicator_evidence = {i: Evidence.of(t) for i, t in self.indicator_tokens.items()}

@@ -27,6 +27,10 @@ class Evidence:
         """This evidence followed by another (a row and its plan's name)."""
         return Evidence(self.parts + other.parts)
 
+    def __contains__(self, token: object) -> bool:
+        """Whether any part holds the token."""
+        return any(token in part for part in self.parts)
+
     def words(self) -> set[str]:
         """Every distinct token."""
         return {t for part in self.parts for t in part}

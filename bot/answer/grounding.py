@@ -317,22 +317,21 @@ def _pair(term: str) -> tuple[str, str] | None:
 
 def word_share(
     question: str,
-    evidence: str | list[str],
-    context: list[str] | tuple[str, ...] = (),
+    evidence: Container[str],
+    context: Container[str] = (),
     context_weight: float = 0.5,
 ) -> float:
     """Unweighted share of the question's topic words (content tokens) the evidence holds: a
     completeness check beside the IDF-weighted `coverage`, where one rare phrase both share
     ("trường mầm non") can outweigh the thing asked about ("xe tự hành"). A word only the
     `context` holds (the plan's name: every row of the plan is about it) counts
-    `context_weight` of a word the row holds."""
+    `context_weight` of a word the row holds. Evidence and context are token containers (a
+    row's indexed `Evidence`, a set): read by look-up, nothing rebuilt per row."""
     q_tokens = content_tokens(question)
     if not q_tokens:
         return 1.0
-    held = set(tokens(evidence) if isinstance(evidence, str) else evidence)
-    around = set(context)
     return sum(
-        1.0 if t in held else context_weight if t in around else 0.0 for t in q_tokens
+        1.0 if t in evidence else context_weight if t in context else 0.0 for t in q_tokens
     ) / len(q_tokens)
 
 

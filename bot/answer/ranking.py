@@ -149,8 +149,8 @@ def rank(ctx: AnswerContext, frame: QuestionFrame, plain: str) -> list[Candidate
         # the row's own words; its plan's name ("Kế hoạch … chuyển đổi số") counts half
         candidate.share = word_share(
             question,
-            ctx.passage_tokens.get(item, []),
-            ctx.doc_tokens.get(passage.document, []),
+            ctx.evidence(item, with_plan=False),
+            ctx.doc_evidence.get(passage.document, Evidence.of([])),
             p.share_context_weight,
         )
         if frame.agencies and ctx.involves(item, frame.agencies):
