@@ -323,6 +323,28 @@ def write_manifest(corpus: Path, entries: list[dict[str, str]]) -> Path:
     return path
 
 
+def index_plan(
+    root: Path,
+    spec: PlanSpec,
+    doc_id: str,
+    body: list[str] | None = None,
+    **entry: str,
+) -> Path:
+    """One generated provincial plan as a text corpus (reordered layout, `body` as in
+    `write_text`) with its manifest under root/corpus, built into root/idx; the index dir.
+    `entry`: manifest fields other than the spec's (issuer, title, date)."""
+    from retrieval.build import build_index
+
+    corpus = root / "corpus"
+    corpus.mkdir(exist_ok=True)
+    file = f"{doc_id}_plan.txt"
+    write_text(spec, LAYOUTS["reordered"], corpus / file, body=body)
+    write_manifest(corpus, [manifest_entry(spec, doc_id, file, **entry)])
+    report = build_index(corpus, root / "idx")
+    assert report.ok, [i.message for i in report.errors]
+    return root / "idx"
+
+
 def write_docx(
     spec: PlanSpec,
     layout: Layout,

@@ -344,11 +344,6 @@ def timed_plan(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 
     import plangen
 
-    from retrieval.build import build_index
-
-    root = tmp_path_factory.mktemp("timed-plan")
-    corpus = root / "corpus"
-    corpus.mkdir()
     spec = plangen.make_plan(seed=47, rows=12, national=False)
     spec.rows.append(
         plangen.TaskRow(
@@ -365,11 +360,8 @@ def timed_plan(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
             },
         )
     )
-    plangen.write_text(spec, plangen.LAYOUTS["reordered"], corpus / "900.txt", body=BODY_WITH_TIMES)
-    plangen.write_manifest(corpus, [plangen.manifest_entry(spec, "900", "900.txt")])
-    report = build_index(corpus, root / "idx")
-    assert report.ok, [i.message for i in report.errors]
-    return Assistant.from_index(root / "idx")
+    root = tmp_path_factory.mktemp("timed-plan")
+    return Assistant.from_index(plangen.index_plan(root, spec, "900", body=BODY_WITH_TIMES))
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,6 @@ import pytest
 from bot.answer.assistant import Assistant
 from bot.answer.compose import deadline_text
 from bot.filters import build_query, select
-from retrieval.build import build_index
 from retrieval.textnorm import fold
 
 TODAY = "2027-06-01"  # every generated deadline (2026–2027) has passed
@@ -21,17 +20,11 @@ TODAY = "2027-06-01"  # every generated deadline (2026–2027) has passed
 
 @pytest.fixture(scope="module")
 def plan_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, plangen.PlanSpec]:
-    root = tmp_path_factory.mktemp("windows")
-    corpus = root / "corpus"
-    corpus.mkdir()
     spec = plangen.make_plan(seed=41, rows=12, national=False)
     spec.rows[0].values["deadline"] = "Thường xuyên"
     spec.rows[1].values["deadline"] = "Liên tục"
     spec.rows[2].values["deadline"] = "Quý I/2026"
-    plangen.write_text(spec, plangen.LAYOUTS["reordered"], corpus / "950_plan.txt")
-    plangen.write_manifest(corpus, [plangen.manifest_entry(spec, "950", "950_plan.txt")])
-    assert build_index(corpus, root / "idx").ok
-    return root / "idx", spec
+    return plangen.index_plan(tmp_path_factory.mktemp("windows"), spec, "950"), spec
 
 
 def _ids_of(assistant: Assistant, spec: plangen.PlanSpec, rows: range) -> set[str]:

@@ -4,14 +4,12 @@ status answers, today's names, and lists for the successor that include the old 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import plangen
 import pytest
 
 from bot.answer.assistant import Assistant
 from retrieval.agencies import AgencyDirectory
-from retrieval.build import build_index
 
 # (as typed, the department it merged into): abbreviations and full names
 MERGERS = [
@@ -57,22 +55,15 @@ def test_unmerged_departments_and_hanoi_keep_their_own_rules(d: AgencyDirectory)
 @pytest.fixture(scope="module")
 def province_kb(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, plangen.PlanSpec]:
     """A generated Hòa Bình plan whose rows name the department before and after the merger."""
-    root = tmp_path_factory.mktemp("province")
-    corpus = root / "corpus"
-    corpus.mkdir()
     spec = plangen.make_plan(seed=61, rows=18, national=False)
     for i, row in enumerate(spec.rows):
         if i % 3 == 0:
             row.values["lead"] = "Sở Thông tin và Truyền thông tỉnh Hòa Bình"
         elif i % 3 == 1:
             row.values["lead"] = "Sở Khoa học và Công nghệ tỉnh Hòa Bình"
-    plangen.write_text(spec, plangen.LAYOUTS["reordered"], corpus / "960_plan.txt")
-    entry = plangen.manifest_entry(
-        spec, "960", "960_plan.txt", issuer="UBND tỉnh Hòa Bình", date="2026-01-15"
-    )
-    plangen.write_manifest(corpus, [entry])
-    assert build_index(corpus, root / "idx").ok
-    return Assistant.from_index(Path(root / "idx")), spec
+    root = tmp_path_factory.mktemp("province")
+    idx = plangen.index_plan(root, spec, "960", issuer="UBND tỉnh Hòa Bình", date="2026-01-15")
+    return Assistant.from_index(idx), spec
 
 
 def test_status_of_a_department_of_a_province_no_plan_names(
